@@ -1,0 +1,5 @@
+"""Allow ``python -m safediary``."""
+
+from safediary.app import main
+
+raise SystemExit(main())
