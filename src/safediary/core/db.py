@@ -1,0 +1,201 @@
+"""The SQLCipher connection: raw key, durable settings, migrations, locking.
+
+The database key is derived from the master key with HKDF and given to
+SQLCipher as a raw key (``x'…'``), so there is no second slow KDF and no
+quoting problem. One connection is shared by the GUI thread and workers and
+guarded by a re-entrant lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from safediary.core.errors import StorageError, VaultCorrupted, VaultLocked, VaultTooNew
+from safediary.core.fsutil import fsync_dir
+from safediary.core.schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_FILE = "diary.db"
+DatabaseError = sqlcipher3.DatabaseError
+
+
+class Database:
+    """An open, keyed SQLCipher database."""
+
+    def __init__(self, path: Path, key: bytes, *, create: bool = False) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        if not create and not path.exists():
+            raise VaultCorrupted(
+                "The diary database is missing from the vault folder. "
+                "Nothing has been changed. Please restore from a backup."
+            )
+        if create and path.exists():
+            raise VaultCorrupted("A diary database already exists here; it will not be replaced.")
+        try:
+            self._conn: sqlcipher3.Connection | None = sqlcipher3.connect(
+                str(path), check_same_thread=False, isolation_level=None
+            )
+        except sqlcipher3.Error as exc:
+            raise StorageError(f"The diary database could not be opened: {exc}") from exc
+        try:
+            self._configure(key)
+            self._migrate(create)
+        except BaseException:
+            self._conn.close()
+            self._conn = None
+            raise
+
+    # -- set-up -----------------------------------------------------------
+    def _configure(self, key: bytes) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise VaultCorrupted(
+                "SQLCipher is not available: refusing to store the diary unencrypted."
+            )
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise VaultCorrupted(
+                "The diary database is damaged and cannot be read. Nothing has been changed. "
+                "Please restore from a backup."
+            ) from exc
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+
+    def _migrate(self, create: bool) -> None:
+        conn = self.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise VaultTooNew(
+                "This diary was written by a newer version of SafeDiary. Please update SafeDiary."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and not create:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise VaultCorrupted("The diary database has no schema version.")
+        if version > 0:
+            self._copy_before_migration(version)
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as c:
+                c.executescript_in_tx(MIGRATIONS[number - 1])
+                c.execute(f"PRAGMA user_version = {number}")
+
+    def _copy_before_migration(self, version: int) -> None:
+        """Keep an (encrypted) copy of the database before changing its schema."""
+        self.checkpoint()
+        dest = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        if not dest.exists():
+            try:
+                shutil.copy2(self.path, dest)
+                fsync_dir(dest.parent)
+            except OSError as exc:
+                raise StorageError(f"Could not keep a copy before upgrading: {exc}") from exc
+
+    # -- use ----------------------------------------------------------------
+    @property
+    def conn(self) -> sqlcipher3.Connection:
+        if self._conn is None:
+            raise VaultLocked("The diary is locked.")
+        return self._conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        """An immediate write transaction, committed on success, rolled back on error."""
+        with self.lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(conn)
+            except BaseException:
+                with contextlib.suppress(sqlcipher3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlcipher3.OperationalError as exc:
+                with contextlib.suppress(sqlcipher3.Error):
+                    conn.execute("ROLLBACK")
+                raise _storage(exc) from exc
+
+    def query(self, sql: str, params: Any = ()) -> list[Any]:
+        """Run a read query and return all rows."""
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file so the folder can be copied or unplugged."""
+        with self.lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlcipher3.Error):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def close(self) -> None:
+        with self.lock:
+            if self._conn is not None:
+                self.checkpoint()
+                with contextlib.suppress(sqlcipher3.Error):
+                    self._conn.close()
+                self._conn = None
+
+
+class _Tx:
+    """The connection inside a transaction (executescript would commit early)."""
+
+    def __init__(self, conn: sqlcipher3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Any = ()) -> sqlcipher3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlcipher3.OperationalError as exc:
+            raise _storage(exc) from exc
+
+    def executemany(self, sql: str, rows: Any) -> sqlcipher3.Cursor:
+        return self._conn.executemany(sql, rows)
+
+    def executescript_in_tx(self, script: str) -> None:
+        for statement in _split_sql(script):
+            self._conn.execute(statement)
+
+
+def _split_sql(script: str) -> list[str]:
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlcipher3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+def _storage(exc: sqlcipher3.Error) -> Exception:
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageError("The disk is full: the change was not saved. Earlier entries are safe.")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("The disk is read-only: the change was not saved.")
+    if "disk i/o" in text or "unable to open" in text:
+        return StorageError(
+            "The vault's disk could not be written (was a USB stick removed?). "
+            "The change was not saved."
+        )
+    if "malformed" in text or "not a database" in text:
+        return VaultCorrupted("The diary database is damaged. Please restore from a backup.")
+    return exc

@@ -1,0 +1,98 @@
+"""Safe file helpers: private modes, atomic and durable writes.
+
+Every file the vault writes goes through here so that modes are 0600/0700 on
+POSIX and a crash at any instant leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from safediary.core.errors import StorageError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def storage_error(exc: OSError, what: str) -> StorageError:
+    """Translate an OSError into a StorageError with a plain message."""
+    code = exc.errno
+    if code == errno.ENOSPC or code == errno.EDQUOT:
+        reason = "the disk is full"
+    elif code == errno.EROFS:
+        reason = "the disk is read-only"
+    elif code in (errno.EACCES, errno.EPERM):
+        reason = "permission was refused"
+    elif code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
+        reason = "the folder is no longer there (was a USB stick removed?)"
+    elif code == errno.EIO:
+        reason = "the disk reported an input/output error (was a USB stick removed?)"
+    else:
+        reason = exc.strerror or "an error occurred"
+    return StorageError(f"Could not {what}: {reason}. Nothing you saved before has been lost.")
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) with mode 0700 where the OS supports it."""
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(path, DIR_MODE)
+    except OSError as exc:
+        raise storage_error(exc, f"create the folder {path.name}") from exc
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory entry to disk (no-op where the OS cannot)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (e.g. FAT on some kernels) refuse; rename is still done
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically and durably (temp, fsync, rename, fsync dir)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise storage_error(exc, f"save {path.name}") from exc
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Delete leftovers of interrupted atomic writes in ``folder``."""
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+def set_private_umask() -> None:
+    """Make every file this process creates private to the user."""
+    if os.name == "posix":
+        os.umask(0o077)

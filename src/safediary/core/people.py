@@ -1,0 +1,125 @@
+"""People involved: the person the user fears first, then anyone else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from safediary.core.errors import InvalidInput, NotFound
+from safediary.core.incidents import MAX_TEXT
+from safediary.core.timeutil import from_text, now, to_text
+
+if TYPE_CHECKING:
+    from safediary.core.db import Database
+    from safediary.core.incidents import Incidents
+
+PERSON_FIELDS = ("name", "relationship", "description", "vehicle", "notes")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person linked to incidents (usually the one doing it)."""
+
+    id: int
+    name: str
+    relationship: str
+    description: str
+    vehicle: str
+    notes: str
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _validate(values: dict[str, Any]) -> dict[str, str]:
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown person field(s): {', '.join(sorted(unknown))}")
+    out = {}
+    for key, value in values.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise InvalidInput(f"{key} must be text.")
+        out[key] = value
+    if "name" in out and not out["name"].strip():
+        raise InvalidInput(
+            "Please give the person a name (or a description such as 'unknown man')."
+        )
+    return out
+
+
+class People:
+    """The ``vault.people`` collection."""
+
+    _SELECT = (
+        "SELECT id, name, relationship, description, vehicle, notes, position, created_at,"
+        " updated_at FROM people"
+    )
+
+    def __init__(self, db: Database, incidents: Incidents) -> None:
+        self._db = db
+        self._incidents = incidents
+
+    @staticmethod
+    def _row(row: Sequence[Any]) -> Person:
+        return Person(*row[:7], from_text(row[7]), from_text(row[8]))
+
+    def add(self, name: str, **values: str) -> Person:
+        """Add a person; the first one added is listed first."""
+        clean = _validate({"name": name, **values})
+        stamp = to_text(now())
+        with self._db.transaction() as tx:
+            position = tx.execute("SELECT coalesce(max(position), 0) + 1 FROM people").fetchone()[0]
+            row = {k: clean.get(k, "") for k in PERSON_FIELDS}
+            cur = tx.execute(
+                "INSERT INTO people (name, relationship, description, vehicle, notes, position,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row.values(), position, stamp, stamp),
+            )
+            person_id = int(cur.lastrowid)
+        return self.get(person_id)
+
+    def update(self, person_id: int, **values: str) -> Person:
+        """Change a person's details; search results follow."""
+        clean = _validate(values)
+        if not clean:
+            return self.get(person_id)
+        with self._db.transaction() as tx:
+            if not tx.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
+                raise NotFound(f"There is no person with id {person_id}.")
+            sets = ", ".join(f"{k} = ?" for k in clean)
+            tx.execute(
+                f"UPDATE people SET {sets}, updated_at = ? WHERE id = ?",
+                (*clean.values(), to_text(now()), person_id),
+            )
+            linked = [
+                r[0]
+                for r in tx.execute(
+                    "SELECT incident_id FROM incident_people WHERE person_id = ?", (person_id,)
+                )
+            ]
+            self._incidents.reindex(tx, linked)
+        return self.get(person_id)
+
+    def move_first(self, person_id: int) -> None:
+        """Put this person at the top of the list."""
+        with self._db.transaction() as tx:
+            low = tx.execute("SELECT coalesce(min(position), 0) - 1 FROM people").fetchone()[0]
+            tx.execute("UPDATE people SET position = ? WHERE id = ?", (low, person_id))
+
+    def get(self, person_id: int) -> Person:
+        rows = self._db.query(f"{self._SELECT} WHERE id = ?", (person_id,))
+        if not rows:
+            raise NotFound(f"There is no person with id {person_id}.")
+        return self._row(rows[0])
+
+    def list(self) -> list[Person]:
+        return [self._row(r) for r in self._db.query(f"{self._SELECT} ORDER BY position, id")]
+
+    def incident_counts(self) -> dict[int, int]:
+        """Number of incidents linked to each person."""
+        rows = self._db.query("SELECT person_id, count(*) FROM incident_people GROUP BY person_id")
+        return {pid: n for pid, n in rows}

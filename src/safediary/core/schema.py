@@ -1,0 +1,77 @@
+"""Database schema as an ordered list of migrations (``PRAGMA user_version``).
+
+Migration *n* (1-based) brings a database from version n-1 to n. Never edit
+a migration that has shipped; append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: incidents with hash-chained revisions, people, full-text search,
+    #    encrypted key/value settings, drafts and checklist answers.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE incidents (
+        id           INTEGER PRIMARY KEY,
+        number       INTEGER NOT NULL UNIQUE,
+        recorded_at  TEXT NOT NULL,
+        occurred_utc REAL NOT NULL,
+        revision     INTEGER NOT NULL,
+        updated_at   TEXT NOT NULL,
+        private      INTEGER NOT NULL DEFAULT 0,
+        data         TEXT NOT NULL
+    );
+    CREATE INDEX incidents_occurred ON incidents(occurred_utc);
+    CREATE TABLE revisions (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        revision    INTEGER NOT NULL,
+        saved_at    TEXT NOT NULL,
+        data        TEXT NOT NULL,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        UNIQUE (incident_id, revision)
+    );
+    CREATE TABLE people (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL,
+        relationship TEXT NOT NULL DEFAULT '',
+        description  TEXT NOT NULL DEFAULT '',
+        vehicle      TEXT NOT NULL DEFAULT '',
+        notes        TEXT NOT NULL DEFAULT '',
+        position     INTEGER NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE TABLE incident_people (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        person_id   INTEGER NOT NULL REFERENCES people(id),
+        PRIMARY KEY (incident_id, person_id)
+    );
+    CREATE INDEX incident_people_person ON incident_people(person_id);
+    CREATE VIRTUAL TABLE incident_fts USING fts5(
+        location, description, exact_words, feelings, witnesses, people, other,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE kv (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        key      TEXT PRIMARY KEY,
+        data     TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    CREATE TABLE checklist_answers (
+        id          INTEGER PRIMARY KEY,
+        answered_at TEXT NOT NULL,
+        data        TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,240 @@
+"""The vault: one folder holding the whole diary, and the one owner of its keys.
+
+``Vault.create`` makes a vault, ``Vault.unlock`` opens one; ``lock`` drops the
+keys and closes everything. Every collection (``incidents``, ``people`` …) is
+reached through an unlocked vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safediary.core import keys as keymod
+from safediary.core.db import DB_FILE, Database, DatabaseError
+from safediary.core.errors import (
+    InvalidInput,
+    VaultCorrupted,
+    VaultExists,
+    VaultLocked,
+    WrongPassphrase,
+)
+from safediary.core.fsutil import make_private_dir, remove_stale_temps
+from safediary.core.incidents import Incidents, verify_chain
+from safediary.core.keys import KdfParams, SlotFile
+from safediary.core.people import People
+from safediary.core.store import ChecklistStore, Drafts, KeyValue
+
+KEYCHAIN_SLOT = "keychain"
+
+
+@dataclass
+class VerifyReport:
+    """What ``vault.verify()`` found. ``ok`` is True when nothing is wrong."""
+
+    incidents: int = 0
+    revisions: int = 0
+    evidence_checked: int = 0
+    fingerprint: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+class Vault:
+    """An unlocked diary vault. Construct with :meth:`create` or :meth:`unlock`."""
+
+    def __init__(self, folder: Path, master: bytearray, slots: SlotFile, *, create: bool) -> None:
+        self.folder = folder
+        self._master: bytearray | None = master
+        self._slots = slots
+        db_key = keymod.hkdf(master, b"safediary/db/v1")
+        self._db = Database(folder / DB_FILE, db_key, create=create)
+        self.incidents = Incidents(self._db)
+        self.people = People(self._db, self.incidents)
+        self.kv = KeyValue(self._db)
+        self.drafts = Drafts(self._db)
+        self.checklists = ChecklistStore(self._db)
+        remove_stale_temps(folder)
+
+    # -- creating and opening ------------------------------------------------
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        """True when ``folder`` holds a vault (or what is left of one)."""
+        folder = Path(folder)
+        return any((folder / n).exists() for n in (keymod.KEYS_FILE, keymod.KEYS_COPY, DB_FILE))
+
+    @classmethod
+    def create(
+        cls, folder: Path, passphrase: str, *, kdf: KdfParams | None = None
+    ) -> tuple[Vault, str]:
+        """Make a new vault in ``folder``; return it and the recovery key (show it once)."""
+        folder = Path(folder)
+        keymod.normalize_passphrase(passphrase)
+        if cls.exists(folder):
+            raise VaultExists(
+                f"There is already a diary in {folder}. It has not been touched; "
+                "choose another folder or unlock it."
+            )
+        make_private_dir(folder)
+        master = bytearray(secrets.token_bytes(keymod.KEY_BYTES))
+        recovery_text, recovery_raw = keymod.new_recovery_key()
+        slots = SlotFile(vault_id=str(uuid.uuid4()), generation=0, slots={})
+        slots.set_passphrase_slot(master, passphrase, kdf or keymod.DEFAULT_KDF)
+        slots.set_secret_slot("recovery", master, recovery_raw)
+        vault = cls(folder, master, slots, create=True)
+        try:
+            slots.save(folder, master)
+        except BaseException:
+            vault.lock()
+            raise
+        return vault, recovery_text
+
+    @classmethod
+    def unlock(cls, folder: Path, passphrase: str) -> Vault:
+        """Open a vault with its passphrase; WrongPassphrase if it does not fit."""
+        folder = Path(folder)
+        keymod.normalize_passphrase(passphrase)
+        return cls._open(folder, lambda s: s.open_passphrase(passphrase))
+
+    @classmethod
+    def unlock_with_recovery_key(cls, folder: Path, recovery_key: str) -> Vault:
+        """Open a vault with the recovery key shown when it was made."""
+        raw = keymod.parse_recovery_key(recovery_key)
+        wrong = WrongPassphrase("That recovery key does not belong to this diary.")
+        return cls._open(Path(folder), lambda s: s.open_secret("recovery", raw, wrong))
+
+    @classmethod
+    def unlock_with_secret(cls, folder: Path, slot: str, secret: bytes) -> Vault:
+        """Open a vault with a named secret slot (e.g. the keychain's)."""
+        wrong = WrongPassphrase("The saved key no longer opens this diary.")
+        return cls._open(Path(folder), lambda s: s.open_secret(slot, secret, wrong))
+
+    @classmethod
+    def _open(cls, folder: Path, opener) -> Vault:  # type: ignore[no-untyped-def]
+        copies = keymod.load_slot_files(folder)
+        last_error: Exception | None = None
+        for slots in copies:
+            try:
+                master = opener(slots)
+            except (WrongPassphrase, VaultCorrupted) as exc:
+                last_error = exc
+                continue
+            if not slots.check_mac(master):
+                keymod.wipe(master)
+                last_error = VaultCorrupted("The vault's key file has been altered.")
+                continue
+            vault = cls(folder, master, slots, create=False)
+            vault._repair_slot_copies(copies)
+            return vault
+        assert last_error is not None
+        raise last_error
+
+    def _repair_slot_copies(self, copies: list[SlotFile]) -> None:
+        """If one key-file copy was damaged or stale, rewrite both from the good one."""
+        generations = {c.generation for c in copies}
+        if len(copies) == 2 and len(generations) == 1:
+            return
+        with contextlib.suppress(Exception):
+            self._slots.save(self.folder, self._require_master())
+
+    # -- keys ------------------------------------------------------------------
+    def _require_master(self) -> bytearray:
+        if self._master is None:
+            raise VaultLocked("The diary is locked.")
+        return self._master
+
+    def subkey(self, purpose: bytes) -> bytes:
+        """A key derived from the master key for one purpose (e.g. wrapping evidence keys)."""
+        return keymod.hkdf(self._require_master(), b"safediary/" + purpose)
+
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
+        """Re-wrap the master key under a new passphrase; the data is not touched."""
+        master = self._require_master()
+        self._slots.set_passphrase_slot(master, new_passphrase, kdf or keymod.DEFAULT_KDF)
+        self._slots.save(self.folder, master)
+
+    def add_secret_slot(self, name: str) -> bytes:
+        """Create a slot opened by a new random secret and return the secret."""
+        if name in ("passphrase", "recovery"):
+            raise InvalidInput(f"The {name} slot cannot be replaced this way.")
+        master = self._require_master()
+        secret = secrets.token_bytes(keymod.KEY_BYTES)
+        self._slots.set_secret_slot(name, master, secret)
+        self._slots.save(self.folder, master)
+        return secret
+
+    def remove_slot(self, name: str) -> None:
+        """Delete a secret slot (never the passphrase or recovery slot)."""
+        if name in ("passphrase", "recovery"):
+            raise InvalidInput(f"The {name} slot cannot be removed.")
+        master = self._require_master()
+        if self._slots.slots.pop(name, None) is not None:
+            self._slots.save(self.folder, master)
+
+    def has_slot(self, name: str) -> bool:
+        return name in self._slots.slots
+
+    @property
+    def vault_id(self) -> str:
+        return self._slots.vault_id
+
+    # -- state -------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return self._master is None
+
+    @property
+    def fingerprint(self) -> str:
+        """The hash-chain head: changes whenever any entry is written."""
+        rows = self._db.query("SELECT value FROM meta WHERE key = 'chain_head'")
+        return rows[0][0] if rows else "0" * 64
+
+    def lock(self) -> None:
+        """Checkpoint and close the database and forget the keys. Safe to call twice."""
+        with contextlib.suppress(Exception):
+            self._db.close()
+        keymod.wipe(self._master)
+        self._master = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
+
+    # -- checks --------------------------------------------------------------------
+    def verify(self, progress=None) -> VerifyReport:  # type: ignore[no-untyped-def]
+        """Check the database, the revision chain and (when present) the evidence."""
+        self._require_master()
+        report = VerifyReport()
+        try:
+            for sql in ("PRAGMA cipher_integrity_check", "PRAGMA quick_check"):
+                rows = self._db.query(sql)
+                bad = [r[0] for r in rows if r and r[0] not in ("ok", None)]
+                if bad:
+                    report.problems.append(
+                        "The diary database is damaged (" + "; ".join(map(str, bad[:3])) + ")."
+                    )
+            chain = verify_chain(self._db)
+        except DatabaseError as exc:
+            report.problems.append(f"The diary database could not be read completely: {exc}")
+            return report
+        report.revisions = chain.length
+        report.fingerprint = chain.head
+        report.problems.extend(chain.problems)
+        report.incidents = self.incidents.count()
+        evidence = getattr(self, "evidence", None)
+        if evidence is not None and hasattr(evidence, "verify_all"):
+            problems = evidence.verify_all(progress=progress)
+            report.evidence_checked = len(evidence.list(include_removed=False))
+            report.problems.extend(problems)
+        return report
