@@ -1,0 +1,290 @@
+"""Content-based file type detection, image metadata and in-memory thumbnails.
+
+Nothing here writes to disk. Image helpers accept bytes, a binary file object or
+a path, and never raise on odd or broken files: they return empty metadata or no
+thumbnail instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import filetype
+from PIL import ExifTags, Image, ImageOps
+
+SNIFF_SIZE = 8192
+THUMBNAIL_MAX = 256
+
+KINDS = ("image", "pdf", "text", "audio", "video", "email", "other")
+
+_EMAIL_HEADERS = (
+    b"received:",
+    b"return-path:",
+    b"from:",
+    b"to:",
+    b"subject:",
+    b"date:",
+    b"message-id:",
+    b"mime-version:",
+    b"delivered-to:",
+    b"x-",
+    b"dkim-signature:",
+    b"content-type:",
+    b"reply-to:",
+    b"cc:",
+)
+_HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]+:[ \t]")
+
+
+@dataclass(frozen=True, slots=True)
+class MediaType:
+    """A detected MIME type and the friendly kind used by the GUI and reports."""
+
+    mime: str
+    kind: str
+
+
+def _kind_for(mime: str) -> str:
+    if mime == "application/pdf":
+        return "pdf"
+    if mime == "message/rfc822":
+        return "email"
+    major = mime.split("/", 1)[0]
+    if major in ("image", "audio", "video", "text"):
+        return major
+    return "other"
+
+
+def _looks_like_email(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf")
+    lines = text.replace(b"\r\n", b"\n").split(b"\n")
+    headers = 0
+    known = 0
+    for line in lines[:40]:
+        if not line:
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue  # folded header
+        if not _HEADER_LINE.match(line):
+            return False
+        headers += 1
+        if line.lower().startswith(_EMAIL_HEADERS):
+            known += 1
+    return headers >= 2 and known >= 2
+
+
+def _text_encoding(head: bytes) -> str | None:
+    """Return 'utf-8'/'utf-16' when ``head`` looks like text, else None."""
+    if not head:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head[2 : len(head) - (len(head) % 2)].decode(
+                "utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be"
+            )
+        except UnicodeDecodeError:
+            return None
+        return "utf-16"
+    if b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # only a multibyte character cut at the end is fine
+            return None
+        text = head[: exc.start].decode("utf-8")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b")
+    return "utf-8" if controls <= len(text) // 100 else None
+
+
+def detect_type(head: bytes) -> MediaType:
+    """Detect the type of a file from its first bytes (content, never the name)."""
+    head = bytes(head[:SNIFF_SIZE])
+    if head.startswith(b"%PDF-"):
+        return MediaType("application/pdf", "pdf")
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return MediaType("audio/wav", "audio")
+    guess = None
+    try:
+        guess = filetype.guess(head) if head else None
+    except Exception:  # filetype matchers are simple; never let one break an import
+        guess = None
+    if guess is not None:
+        return MediaType(guess.mime, _kind_for(guess.mime))
+    if _text_encoding(head) is not None:
+        if _looks_like_email(head):
+            return MediaType("message/rfc822", "email")
+        return MediaType("text/plain", "text")
+    return MediaType("application/octet-stream", "other")
+
+
+def detect_file(path: Path) -> MediaType:
+    """Detect the type of the file at ``path`` by reading its first bytes."""
+    with open(path, "rb") as fh:
+        return detect_type(fh.read(SNIFF_SIZE))
+
+
+# --------------------------------------------------------------------------- images
+
+ImageSource = bytes | bytearray | BinaryIO | Path
+
+
+def _open_image(source: ImageSource) -> Image.Image:
+    if isinstance(source, bytes | bytearray):
+        return Image.open(io.BytesIO(source))
+    if isinstance(source, Path):
+        return Image.open(source)
+    return Image.open(source)
+
+
+def _ratio(value: Any) -> float:
+    if isinstance(value, tuple) and len(value) == 2:
+        return float(value[0]) / float(value[1])
+    return float(value)
+
+
+def _dms_to_degrees(dms: Any, ref: Any) -> float | None:
+    try:
+        d, m, s = (_ratio(x) for x in dms)
+        degrees = d + m / 60.0 + s / 3600.0
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if degrees != degrees or degrees > 180:  # NaN or nonsense
+        return None
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    if str(ref).strip().upper() in ("S", "W"):
+        degrees = -degrees
+    return round(degrees, 7)
+
+
+def _clean_text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    value = value.replace("\x00", "").strip()
+    return value[:200] or None
+
+
+def _parse_offset(value: Any) -> timezone | None:
+    text = _clean_text(value)
+    m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", text or "")
+    if not m:
+        return None
+    minutes = int(m.group(2)) * 60 + int(m.group(3))
+    if minutes > 14 * 60:
+        return None
+    return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
+
+
+def _parse_exif_time(value: Any, offset: Any) -> str | None:
+    text = _clean_text(value)
+    if not text:
+        return None
+    try:
+        moment = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    tz = _parse_offset(offset)
+    if tz is not None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.isoformat()
+
+
+def _exif_of(image: Image.Image) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    exif = image.getexif()
+    if not exif:
+        return out
+    try:
+        sub = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:
+        sub = {}
+    original = sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    offset = sub.get(ExifTags.Base.OffsetTimeOriginal) or sub.get(ExifTags.Base.OffsetTime)
+    captured = _parse_exif_time(original, offset)
+    if captured:
+        out["capture_time"] = captured
+        out["capture_time_has_offset"] = _parse_offset(offset) is not None
+    make = _clean_text(exif.get(ExifTags.Base.Make))
+    model = _clean_text(exif.get(ExifTags.Base.Model))
+    if make:
+        out["camera_make"] = make
+    if model:
+        out["camera_model"] = model
+    try:
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except Exception:
+        gps = {}
+    if gps:
+        lat = gps.get(ExifTags.GPS.GPSLatitude)
+        lon = gps.get(ExifTags.GPS.GPSLongitude)
+        if lat is not None and lon is not None:
+            la = _dms_to_degrees(lat, gps.get(ExifTags.GPS.GPSLatitudeRef, "N"))
+            lo = _dms_to_degrees(lon, gps.get(ExifTags.GPS.GPSLongitudeRef, "E"))
+            if la is not None and lo is not None and abs(la) <= 90 and abs(lo) <= 180:
+                out["gps_lat"] = la
+                out["gps_lon"] = lo
+    return out
+
+
+def image_metadata(source: ImageSource) -> dict[str, Any]:
+    """EXIF capture time (ISO 8601, with offset if recorded), camera make/model, GPS.
+
+    Also gives ``width``/``height``/``format``. Returns ``{}`` for anything Pillow
+    cannot read; never raises.
+    """
+    try:
+        with _open_image(source) as image:
+            out: dict[str, Any] = {
+                "width": image.width,
+                "height": image.height,
+                "format": image.format,
+            }
+            with contextlib.suppress(Exception):  # broken EXIF: keep what we have
+                out.update(_exif_of(image))
+            return out
+    except Exception:
+        return {}
+
+
+def make_thumbnail(source: ImageSource, max_px: int = THUMBNAIL_MAX) -> bytes | None:
+    """A JPEG thumbnail (≤ ``max_px`` a side, EXIF orientation applied, no metadata).
+
+    Returns None for broken images and for images larger than
+    ``Image.MAX_IMAGE_PIXELS`` (decompression bombs). Made in memory only.
+    """
+    try:
+        with _open_image(source) as image:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit is not None and image.width * image.height > limit:
+                return None
+            image.draft("RGB", (max_px * 2, max_px * 2))  # cheap downscale for JPEG
+            # Orientation and size must be read before draft changes anything else.
+            oriented = ImageOps.exif_transpose(image)
+            oriented.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+            if oriented.mode not in ("RGB", "L"):
+                if oriented.mode in ("RGBA", "LA", "P", "PA"):
+                    rgba = oriented.convert("RGBA")
+                    background = Image.new("RGB", rgba.size, (255, 255, 255))
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    oriented = background
+                else:
+                    oriented = oriented.convert("RGB")
+            out = io.BytesIO()
+            oriented.save(out, format="JPEG", quality=80, optimize=True)  # no exif= → stripped
+            return out.getvalue()
+    except Exception:
+        return None
+
+
+def analyse_image(source: bytes | bytearray) -> tuple[dict[str, Any], bytes | None]:
+    """Metadata and thumbnail of an in-memory image in one call."""
+    return image_metadata(source), make_thumbnail(source)
