@@ -1,0 +1,44 @@
+"""Command line and start-up: hardening first, then the self-test or the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from safediary import __version__
+from safediary.core import paths
+from safediary.core.fsutil import set_private_umask
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="safediary", description="SafeDiary: an offline, encrypted incident diary."
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="keep the diary and settings in DIR")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this build without a screen, then exit"
+    )
+    parser.add_argument("--version", action="version", version=f"SafeDiary {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``safediary`` command."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    set_private_umask()
+    from safediary.core.hardening import disable_core_dumps
+
+    disable_core_dumps()
+    location = paths.resolve(args.data_dir)
+    if args.self_test:
+        from safediary.selftest import run_self_test
+
+        return run_self_test(location)
+    from safediary.gui.application import run_gui
+
+    return run_gui(location)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
