@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SAFEDIARY_TESTING", "1")
 
-from safediary.core import Vault, keys  # noqa: E402
+from safediary.core import Vault, keys
 
 PASSPHRASE = "correct horse «battery» 'staple' \"✓\""
 
