@@ -44,7 +44,7 @@ def test_json_round_trip_keeps_everything() -> None:
     original = ChecklistAnswers(
         WHEN,
         {"q6_threats": "yes", "q1_frightened": Answer.NOT_SURE, "q3_property_damage": "no"},
-        {"q6_threats": "Said he'd \"sort me out\" — by text, 3 Feb"},
+        {"q6_threats": 'Said he\'d "sort me out" — by text, 3 Feb'},
     )
     restored = ChecklistAnswers.from_json(original.to_json())
     assert restored == original
