@@ -537,6 +537,11 @@ class BlobFile(io.RawIOBase):
         self._reader = reader
         self._pos = 0
 
+    @property
+    def size(self) -> int:
+        """Plaintext size in bytes."""
+        return self._reader.size
+
     def readable(self) -> bool:
         return True
 
@@ -681,4 +686,6 @@ def sweep(root: Path, keep: set[str]) -> int:
         if touched:
             with contextlib.suppress(OSError):
                 _fsync_dir(folder)
+        with contextlib.suppress(OSError):  # only succeeds when empty
+            folder.rmdir()
     return removed

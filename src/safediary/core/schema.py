@@ -72,6 +72,50 @@ MIGRATIONS: list[str] = [
         data        TEXT NOT NULL
     );
     """,
+    # 2: evidence store (issue 3). Blobs are the encrypted files under evidence/;
+    #    records are never deleted (removal keeps the row with when and why).
+    """
+    CREATE TABLE evidence_blobs (
+        blob_id     TEXT PRIMARY KEY,
+        wrapped_key BLOB NOT NULL,
+        sha256      TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        deleted_at  TEXT
+    );
+    CREATE INDEX evidence_blobs_sha256 ON evidence_blobs(sha256);
+    CREATE TABLE evidence (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        number         INTEGER NOT NULL UNIQUE,
+        blob_id        TEXT NOT NULL REFERENCES evidence_blobs(blob_id),
+        sha256         TEXT NOT NULL,
+        size           INTEGER NOT NULL,
+        original_name  TEXT NOT NULL,
+        media_type     TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        mtime          TEXT,
+        imported_at    TEXT NOT NULL,
+        metadata       TEXT NOT NULL DEFAULT '{}',
+        thumbnail      BLOB,
+        removed_at     TEXT,
+        removed_reason TEXT
+    );
+    CREATE INDEX evidence_blob ON evidence(blob_id);
+    CREATE TABLE incident_evidence (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+        linked_at   TEXT NOT NULL,
+        PRIMARY KEY (incident_id, evidence_id)
+    );
+    CREATE INDEX incident_evidence_evidence ON incident_evidence(evidence_id);
+    CREATE TABLE evidence_log (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+        at          TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        detail      TEXT NOT NULL DEFAULT ''
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,7 @@ from safediary.core.errors import (
     VaultLocked,
     WrongPassphrase,
 )
+from safediary.core.evidence import EvidenceStore
 from safediary.core.fsutil import make_private_dir, remove_stale_temps
 from safediary.core.incidents import Incidents, verify_chain
 from safediary.core.keys import KdfParams, SlotFile
@@ -64,6 +65,10 @@ class Vault:
         self.drafts = Drafts(self._db)
         self.checklists = ChecklistStore(self._db)
         remove_stale_temps(folder)
+        # Evidence store (issue 3): owns <vault>/evidence/; at every open it sweeps
+        # blobs that no database row uses (imports interrupted before their commit).
+        self.evidence = EvidenceStore(self._db, folder, self.subkey, lambda: self.is_locked)
+        self.evidence.sweep_orphans()
 
     # -- creating and opening ------------------------------------------------
     @staticmethod

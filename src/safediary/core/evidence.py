@@ -1,0 +1,709 @@
+"""The evidence store (``vault.evidence``): exact, encrypted, verifiable copies of files.
+
+Import is one pass over the source (read → SHA-256 → encrypt → write → fsync,
+see :mod:`safediary.core.blobstore`), then one database transaction that inserts
+the record: that transaction is the commit point. A crash before it leaves only
+a blob with no row, which :meth:`EvidenceStore.sweep_orphans` removes at the
+next unlock. Records are never deleted: ``remove`` is a recorded action that
+keeps the row (with when and why) and deletes the stored copy only when no
+other live record shares it. Identical files may share one blob but are always
+separate records.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import secrets
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from safediary.core import blobstore, media
+from safediary.core.blobstore import BlobFile, BlobReader, ImportCancelled
+from safediary.core.errors import (
+    InvalidInput,
+    NotFound,
+    StorageError,
+    VaultCorrupted,
+    VaultLocked,
+)
+from safediary.core.timeutil import from_text, now, to_text
+
+if TYPE_CHECKING:
+    from safediary.core.db import Database, _Tx
+
+__all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled"]
+
+EVIDENCE_DIR = "evidence"
+KEY_PURPOSE = b"evidence-keys/v1"
+MAX_REASON = 10_000
+
+ProgressFn = Callable[[int, int | None], None]
+CancelFn = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence record. ``ref`` ("E-12") is sequential and never reused."""
+
+    id: int
+    number: int
+    sha256: str
+    original_name: str
+    size: int
+    media_type: str
+    kind: str
+    mtime: datetime | None
+    imported_at: datetime
+    metadata: dict[str, Any] = field(default_factory=dict)
+    has_thumbnail: bool = False
+    incident_ids: tuple[int, ...] = ()
+    removed_at: datetime | None = None
+    removed_reason: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The evidence number as shown to people, e.g. ``E-12``."""
+        return f"E-{self.number}"
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+@dataclass
+class _Source:
+    fd: int
+    name: str
+    size: int
+    mtime: datetime
+    mtime_ns: int
+    is_link: bool
+
+
+def _source_error(exc: OSError, name: str) -> Exception:
+    code = exc.errno
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return InvalidInput(f"The file “{name}” is no longer there; nothing was imported.")
+    if code in (errno.EACCES, errno.EPERM):
+        return StorageError(
+            f"The file “{name}” cannot be read: permission was refused. Nothing was imported."
+        )
+    if code == errno.ELOOP:
+        return InvalidInput(f"“{name}” is a link that points back to itself; nothing was imported.")
+    if code in (errno.EIO, errno.ENODEV, errno.ENXIO):
+        return StorageError(
+            f"The file “{name}” could not be read (was its drive removed?). Nothing was imported."
+        )
+    return StorageError(f"The file “{name}” could not be read: {exc.strerror or exc}.")
+
+
+def _open_source(path: Path) -> _Source:
+    """Open a regular file for reading (following links); refuse folders and devices."""
+    name = path.name or str(path)
+    try:
+        is_link = path.is_symlink()
+        st = os.stat(path)
+    except OSError as exc:
+        raise _source_error(exc, name) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise InvalidInput(f"“{name}” is a folder. Choose the files inside it instead.")
+    if not stat.S_ISREG(st.st_mode):
+        raise InvalidInput(f"“{name}” is not an ordinary file and cannot be kept as evidence.")
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _source_error(exc, name) from exc
+    try:
+        st = os.fstat(fd)  # what we actually opened (it may have been swapped since stat)
+        if not stat.S_ISREG(st.st_mode):
+            raise InvalidInput(f"“{name}” is not an ordinary file and cannot be kept as evidence.")
+    except BaseException:
+        os.close(fd)
+        raise
+    mtime = datetime.fromtimestamp(st.st_mtime_ns / 1e9, UTC).astimezone()
+    return _Source(fd, name, st.st_size, mtime, st.st_mtime_ns, is_link)
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = "".join("_" if ch in '/\\\n\r\t\x00:*?"<>|' else ch for ch in name).strip(" .")
+    return cleaned[:200] or "evidence"
+
+
+class EvidenceStore:
+    """``vault.evidence``: add, read, verify, export, link and remove evidence files.
+
+    Thread-safe: imports may run in worker threads; database access goes through
+    the vault's database lock, and the long blob write happens outside it.
+    """
+
+    #: Segment size for new blobs (≤ 1 GiB so FAT32 sticks work); tests may lower it.
+    segment_size: int = blobstore.SEGMENT_SIZE
+
+    def __init__(
+        self,
+        db: Database,
+        folder: Path,
+        subkey: Callable[[bytes], bytes],
+        is_locked: Callable[[], bool],
+    ) -> None:
+        self._db = db
+        self.root = Path(folder) / EVIDENCE_DIR
+        self._vault_folder = Path(folder)
+        self._subkey = subkey
+        self._is_locked = is_locked
+
+    # -- keys -------------------------------------------------------------------
+    def _wrapping_key(self) -> bytes:
+        if self._is_locked():
+            raise VaultLocked("The diary is locked.")
+        return self._subkey(KEY_PURPOSE)
+
+    def _blob_key(self, blob_id: str, wrapped: bytes) -> bytes:
+        return blobstore.unwrap_key(self._wrapping_key(), bytes(wrapped), blob_id)
+
+    # -- import -----------------------------------------------------------------
+    def add_file(
+        self,
+        path: Path | str,
+        incident_id: int | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> Evidence:
+        """Copy ``path`` into the vault, encrypted, and return the new record.
+
+        The source is read once and never changed. Raises InvalidInput (folder,
+        not a file, vanished, changed during the copy), StorageError (unreadable,
+        disk full, read-only), ImportCancelled (``cancel()`` returned True or the
+        vault was locked); in every case nothing is left in the vault.
+        """
+        path = Path(path)
+        if incident_id is not None:
+            self._require_incident(incident_id)
+        wrapping = self._wrapping_key()
+        source = _open_source(path)
+        blob_id = blobstore.new_blob_id()
+        file_key = blobstore.new_file_key()
+        wrapped = blobstore.wrap_key(wrapping, file_key, blob_id)
+
+        def stop() -> bool:
+            return self._is_locked() or (cancel is not None and bool(cancel()))
+
+        try:
+            with os.fdopen(source.fd, "rb", buffering=0, closefd=True) as fh:
+                info = blobstore.write_blob(
+                    self.root,
+                    file_key,
+                    fh,
+                    total=source.size,
+                    progress=progress,
+                    cancel=stop,
+                    segment_size=self.segment_size,
+                    blob_id=blob_id,
+                )
+                after = os.fstat(fh.fileno())
+        except OSError as exc:  # closing the source failed after a good write
+            blobstore.delete_blob(self.root, blob_id)
+            raise _source_error(exc, source.name) from exc
+        try:
+            if after.st_size != info.size or after.st_mtime_ns != source.mtime_ns:
+                raise InvalidInput(
+                    f"The file “{source.name}” changed while it was being copied. "
+                    "Nothing was imported; please try again when it is finished."
+                )
+            detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
+            if source.is_link:
+                metadata["imported_through_link"] = True
+            return self._commit(source, info, wrapped, detected, metadata, thumb, incident_id)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                blobstore.delete_blob(self.root, blob_id)
+            raise
+
+    def _describe(
+        self, blob_id: str, key: bytes, size: int
+    ) -> tuple[media.MediaType, dict[str, Any], bytes | None]:
+        """Type, metadata and thumbnail, read back from the stored (encrypted) copy."""
+        with BlobReader(self.root, blob_id, key) as reader:
+            detected = media.detect_type(reader.read_range(0, media.SNIFF_SIZE))
+            metadata: dict[str, Any] = {}
+            thumb: bytes | None = None
+            if detected.kind == "image" and size > 0:
+                with contextlib.suppress(VaultCorrupted, StorageError):
+                    metadata.update(media.image_metadata(_Unclosing(reader)))
+                    thumb = media.make_thumbnail(_Unclosing(reader))
+        return detected, metadata, thumb
+
+    def _commit(
+        self,
+        source: _Source,
+        info: blobstore.BlobInfo,
+        wrapped: bytes,
+        detected: media.MediaType,
+        metadata: dict[str, Any],
+        thumb: bytes | None,
+        incident_id: int | None,
+    ) -> Evidence:
+        shared: str | None = None
+        stamp = now()
+        with self._db.transaction() as tx:
+            if self._is_locked():
+                raise VaultLocked("The diary is locked.")
+            if incident_id is not None:
+                self._require_incident(incident_id, tx)
+            shared = self._shareable_blob(tx, info)
+            blob_id = shared or info.blob_id
+            if shared is None:
+                tx.execute(
+                    "INSERT INTO evidence_blobs (blob_id, wrapped_key, sha256, size, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (info.blob_id, wrapped, info.sha256, info.size, to_text(stamp)),
+                )
+            number = tx.execute("SELECT coalesce(max(number), 0) + 1 FROM evidence").fetchone()[0]
+            cur = tx.execute(
+                "INSERT INTO evidence (number, blob_id, sha256, size, original_name, media_type,"
+                " kind, mtime, imported_at, metadata, thumbnail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    number,
+                    blob_id,
+                    info.sha256,
+                    info.size,
+                    source.name,
+                    detected.mime,
+                    detected.kind,
+                    to_text(source.mtime),
+                    to_text(stamp),
+                    json.dumps(metadata, ensure_ascii=False, sort_keys=True),
+                    thumb,
+                ),
+            )
+            evidence_id = int(cur.lastrowid)
+            self._log(tx, evidence_id, "import", f"sha256 {info.sha256}")
+            if incident_id is not None:
+                self._link(tx, evidence_id, incident_id, stamp)
+        if shared is not None:  # the new copy is redundant; an identical one is kept
+            with contextlib.suppress(Exception):
+                blobstore.delete_blob(self.root, info.blob_id)
+        return self.get(evidence_id)
+
+    def _shareable_blob(self, tx: _Tx, info: blobstore.BlobInfo) -> str | None:
+        """A live blob with the same SHA-256 and size that still looks intact, if any."""
+        rows = tx.execute(
+            "SELECT blob_id, wrapped_key FROM evidence_blobs"
+            " WHERE sha256 = ? AND size = ? AND deleted_at IS NULL",
+            (info.sha256, info.size),
+        ).fetchall()
+        for blob_id, wrapped in rows:
+            try:
+                with BlobReader(self.root, blob_id, self._blob_key(blob_id, wrapped)) as reader:
+                    if reader.size == info.size:
+                        return str(blob_id)
+            except (VaultCorrupted, StorageError):
+                continue
+        return None
+
+    # -- reading ---------------------------------------------------------------
+    _SELECT = (
+        "SELECT e.id, e.number, e.sha256, e.original_name, e.size, e.media_type, e.kind,"
+        " e.mtime, e.imported_at, e.metadata, e.thumbnail IS NOT NULL,"
+        " (SELECT group_concat(incident_id) FROM incident_evidence ie"
+        "  WHERE ie.evidence_id = e.id), e.removed_at, e.removed_reason FROM evidence e"
+    )
+
+    @staticmethod
+    def _row(row: Any) -> Evidence:
+        links = tuple(sorted(int(x) for x in row[11].split(","))) if row[11] else ()
+        return Evidence(
+            id=row[0],
+            number=row[1],
+            sha256=row[2],
+            original_name=row[3],
+            size=row[4],
+            media_type=row[5],
+            kind=row[6],
+            mtime=from_text(row[7]) if row[7] else None,
+            imported_at=from_text(row[8]),
+            metadata=json.loads(row[9] or "{}"),
+            has_thumbnail=bool(row[10]),
+            incident_ids=links,
+            removed_at=from_text(row[12]) if row[12] else None,
+            removed_reason=row[13],
+        )
+
+    def get(self, evidence_id: int) -> Evidence:
+        """The record with this id (removed records included)."""
+        rows = self._db.query(f"{self._SELECT} WHERE e.id = ?", (evidence_id,))
+        if not rows:
+            raise NotFound(f"There is no evidence with id {evidence_id}.")
+        return self._row(rows[0])
+
+    def by_ref(self, ref: str | int) -> Evidence:
+        """The record with this number (``12`` or ``"E-12"``)."""
+        text = str(ref).strip().upper().removeprefix("E-")
+        if not text.isdigit():
+            raise InvalidInput(f"“{ref}” is not an evidence number.")
+        rows = self._db.query(f"{self._SELECT} WHERE e.number = ?", (int(text),))
+        if not rows:
+            raise NotFound(f"There is no evidence E-{int(text)}.")
+        return self._row(rows[0])
+
+    def list(self, incident_id: int | None = None, include_removed: bool = False) -> list[Evidence]:
+        """Records in import order, optionally only those linked to ``incident_id``."""
+        where, params = [], []
+        if incident_id is not None:
+            where.append(
+                "e.id IN (SELECT evidence_id FROM incident_evidence WHERE incident_id = ?)"
+            )
+            params.append(incident_id)
+        if not include_removed:
+            where.append("e.removed_at IS NULL")
+        sql = (
+            self._SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.number"
+        )
+        return [self._row(r) for r in self._db.query(sql, params)]
+
+    def for_incident(self, incident_id: int) -> builtins.list[Evidence]:
+        """Live records linked to ``incident_id``."""
+        self._require_incident(incident_id)
+        return self.list(incident_id=incident_id)
+
+    def count(self, include_removed: bool = False) -> int:
+        sql = "SELECT count(*) FROM evidence" + (
+            "" if include_removed else " WHERE removed_at IS NULL"
+        )
+        return int(self._db.query(sql)[0][0])
+
+    def history(self, evidence_id: int) -> builtins.list[tuple[datetime, str, str]]:
+        """Every recorded action on a record, oldest first: (when, action, detail)."""
+        self.get(evidence_id)
+        rows = self._db.query(
+            "SELECT at, action, detail FROM evidence_log WHERE evidence_id = ? ORDER BY seq",
+            (evidence_id,),
+        )
+        return [(from_text(r[0]), r[1], r[2]) for r in rows]
+
+    def _blob_of(self, evidence_id: int) -> tuple[Evidence, str, bytes]:
+        rows = self._db.query(
+            "SELECT b.blob_id, b.wrapped_key, b.deleted_at FROM evidence e"
+            " JOIN evidence_blobs b ON b.blob_id = e.blob_id WHERE e.id = ?",
+            (evidence_id,),
+        )
+        ev = self.get(evidence_id)
+        if not rows:
+            raise VaultCorrupted(f"The record of evidence {ev.ref} is incomplete.")
+        if ev.removed or rows[0][2] is not None:
+            raise InvalidInput(
+                f"Evidence {ev.ref} was removed on {ev.removed_at:%d %B %Y}; its copy is gone."
+                if ev.removed_at
+                else f"The stored copy of evidence {ev.ref} was deleted."
+            )
+        return ev, rows[0][0], self._blob_key(rows[0][0], rows[0][1])
+
+    def _named(self, ev: Evidence, exc: VaultCorrupted) -> VaultCorrupted:
+        return VaultCorrupted(f"Evidence {ev.ref} (“{ev.original_name}”): {exc}")
+
+    def open_stream(self, evidence_id: int) -> BlobFile:
+        """A read-only, seekable file object decrypting on demand (close it after use)."""
+        ev, blob_id, key = self._blob_of(evidence_id)
+        try:
+            return BlobFile(BlobReader(self.root, blob_id, key))
+        except VaultCorrupted as exc:
+            raise self._named(ev, exc) from exc
+
+    def iter_chunks(self, evidence_id: int) -> Iterator[bytes]:
+        """Decrypted chunks in order (each authenticated), without holding the whole file."""
+        ev, blob_id, key = self._blob_of(evidence_id)
+        try:
+            with BlobReader(self.root, blob_id, key) as reader:
+                yield from reader
+        except VaultCorrupted as exc:
+            raise self._named(ev, exc) from exc
+
+    def read(self, evidence_id: int) -> bytes:
+        """The exact original bytes, decrypted into memory and checked against SHA-256."""
+        ev = self.get(evidence_id)
+        digest = hashlib.sha256()
+        parts = []
+        for chunk in self.iter_chunks(evidence_id):
+            digest.update(chunk)
+            parts.append(chunk)
+        data = b"".join(parts)
+        if digest.hexdigest() != ev.sha256 or len(data) != ev.size:
+            raise VaultCorrupted(
+                f"Evidence {ev.ref} (“{ev.original_name}”) does not match its recorded SHA-256."
+            )
+        return data
+
+    def thumbnail(self, evidence_id: int) -> bytes | None:
+        """The small JPEG thumbnail of an image (kept in the encrypted database), or None."""
+        rows = self._db.query("SELECT thumbnail FROM evidence WHERE id = ?", (evidence_id,))
+        if not rows:
+            raise NotFound(f"There is no evidence with id {evidence_id}.")
+        return bytes(rows[0][0]) if rows[0][0] is not None else None
+
+    # -- export ----------------------------------------------------------------
+    def export(self, evidence_id: int, dest_path: Path | str, *, overwrite: bool = False) -> Path:
+        """Write an exact copy to ``dest_path`` (a file, or a folder to put it in).
+
+        The copy is written to a temporary name beside the destination, checked
+        against the recorded SHA-256, fsynced and only then renamed into place.
+        An existing file is never replaced unless ``overwrite`` is True.
+        """
+        ev = self.get(evidence_id)
+        dest = Path(dest_path)
+        if dest.is_dir():
+            dest = dest / _safe_filename(ev.original_name)
+        with contextlib.suppress(OSError):
+            if dest.parent.resolve().is_relative_to(self._vault_folder.resolve()):
+                raise InvalidInput("Choose a place outside the diary's own folder for the copy.")
+        if dest.exists() and not overwrite:
+            raise InvalidInput(f"“{dest.name}” already exists there. Choose another name.")
+        tmp = dest.with_name(f".{dest.name[:100]}.{secrets.token_hex(4)}.part")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+            )
+            try:
+                for chunk in self.iter_chunks(evidence_id):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if digest.hexdigest() != ev.sha256 or size != ev.size:
+                raise VaultCorrupted(
+                    f"Evidence {ev.ref} (“{ev.original_name}”) does not match its recorded "
+                    "SHA-256; no copy was written."
+                )
+            self._place(tmp, dest, overwrite)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if exc.errno == errno.EEXIST:
+                raise InvalidInput(
+                    f"“{dest.name}” already exists there. Choose another name."
+                ) from exc
+            raise blobstore._storage_error(exc, f"save “{dest.name}”") from exc
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        self._record(evidence_id, "export", "")
+        return dest
+
+    @staticmethod
+    def _place(tmp: Path, dest: Path, overwrite: bool) -> None:
+        if overwrite:
+            os.replace(tmp, dest)
+        else:
+            try:
+                os.link(tmp, dest)  # atomic and refuses to replace an existing file
+                tmp.unlink()
+            except OSError as exc:
+                if exc.errno == errno.EEXIST:
+                    raise
+                if dest.exists():  # file systems without hard links (FAT32, exFAT)
+                    raise FileExistsError(errno.EEXIST, "exists") from exc
+                os.rename(tmp, dest)
+        with contextlib.suppress(OSError):
+            blobstore._fsync_dir(dest.parent)
+
+    # -- verification ------------------------------------------------------------
+    def _check(self, ev: Evidence, blob_id: str, wrapped: bytes) -> str | None:
+        """None when the stored copy decrypts and matches; else what is wrong with it."""
+        try:
+            key = self._blob_key(blob_id, wrapped)
+            with BlobReader(self.root, blob_id, key) as reader:
+                digest = hashlib.sha256()
+                size = 0
+                for chunk in reader:
+                    digest.update(chunk)
+                    size += len(chunk)
+        except VaultCorrupted as exc:
+            return (
+                "the stored copy is missing"
+                if "missing" in str(exc)
+                else ("the stored copy is damaged")
+            )
+        except StorageError as exc:
+            return f"the stored copy could not be read ({exc})"
+        if size != ev.size or digest.hexdigest() != ev.sha256:
+            return "the stored copy does not match its recorded SHA-256"
+        return None
+
+    def verify(self, evidence_id: int) -> bool:
+        """Re-read, decrypt and re-hash the stored copy; False if missing or damaged."""
+        ev = self.get(evidence_id)
+        if ev.removed:
+            return False
+        rows = self._db.query(
+            "SELECT b.blob_id, b.wrapped_key FROM evidence e"
+            " JOIN evidence_blobs b ON b.blob_id = e.blob_id WHERE e.id = ?",
+            (evidence_id,),
+        )
+        return bool(rows) and self._check(ev, rows[0][0], rows[0][1]) is None
+
+    def verify_all(self, progress: ProgressFn | None = None) -> builtins.list[str]:
+        """Check every live record; return plain descriptions of problems (empty = all good).
+
+        ``progress(done_bytes, total_bytes)`` is called as records are checked.
+        """
+        rows = self._db.query(
+            "SELECT e.id, b.blob_id, b.wrapped_key FROM evidence e"
+            " LEFT JOIN evidence_blobs b ON b.blob_id = e.blob_id"
+            " WHERE e.removed_at IS NULL ORDER BY e.number"
+        )
+        records = {ev.id: ev for ev in self.list()}
+        total = sum(ev.size for ev in records.values())
+        done = 0
+        problems: list[str] = []
+        seen: dict[str, str | None] = {}
+        for evidence_id, blob_id, wrapped in rows:
+            ev = records[evidence_id]
+            if blob_id is None:
+                problem: str | None = "its record is incomplete"
+            else:
+                if blob_id not in seen:
+                    seen[blob_id] = self._check(ev, blob_id, wrapped)
+                problem = seen[blob_id]
+            if problem is not None:
+                problems.append(f"Evidence {ev.ref} (“{ev.original_name}”): {problem}.")
+            done += ev.size
+            if progress is not None:
+                progress(done, total)
+        return problems
+
+    # -- links and removal -------------------------------------------------------
+    def _require_incident(self, incident_id: int, tx: _Tx | None = None) -> None:
+        sql, params = "SELECT 1 FROM incidents WHERE id = ?", (incident_id,)
+        found = tx.execute(sql, params).fetchone() if tx else self._db.query(sql, params)
+        if not found:
+            raise NotFound(f"There is no incident with id {incident_id}.")
+
+    @staticmethod
+    def _log(tx: _Tx, evidence_id: int, action: str, detail: str) -> None:
+        tx.execute(
+            "INSERT INTO evidence_log (evidence_id, at, action, detail) VALUES (?, ?, ?, ?)",
+            (evidence_id, to_text(now()), action, detail),
+        )
+
+    def _record(self, evidence_id: int, action: str, detail: str) -> None:
+        with self._db.transaction() as tx:
+            self._log(tx, evidence_id, action, detail)
+
+    def _link(self, tx: _Tx, evidence_id: int, incident_id: int, stamp: datetime) -> None:
+        tx.execute(
+            "INSERT OR IGNORE INTO incident_evidence (incident_id, evidence_id, linked_at)"
+            " VALUES (?, ?, ?)",
+            (incident_id, evidence_id, to_text(stamp)),
+        )
+        self._log(tx, evidence_id, "link", f"incident {incident_id}")
+
+    def _live(self, tx: _Tx, evidence_id: int) -> tuple[str, str | None]:
+        row = tx.execute(
+            "SELECT blob_id, removed_at FROM evidence WHERE id = ?", (evidence_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"There is no evidence with id {evidence_id}.")
+        return row[0], row[1]
+
+    def link(self, evidence_id: int, incident_id: int) -> Evidence:
+        """Link a record to an incident (doing it twice is harmless)."""
+        with self._db.transaction() as tx:
+            _, removed = self._live(tx, evidence_id)
+            if removed:
+                raise InvalidInput("Removed evidence cannot be linked to an incident.")
+            self._require_incident(incident_id, tx)
+            exists = tx.execute(
+                "SELECT 1 FROM incident_evidence WHERE incident_id = ? AND evidence_id = ?",
+                (incident_id, evidence_id),
+            ).fetchone()
+            if not exists:
+                self._link(tx, evidence_id, incident_id, now())
+        return self.get(evidence_id)
+
+    def unlink(self, evidence_id: int, incident_id: int) -> Evidence:
+        """Remove the link between a record and an incident (the record stays)."""
+        with self._db.transaction() as tx:
+            self._live(tx, evidence_id)
+            cur = tx.execute(
+                "DELETE FROM incident_evidence WHERE incident_id = ? AND evidence_id = ?",
+                (incident_id, evidence_id),
+            )
+            if cur.rowcount:
+                self._log(tx, evidence_id, "unlink", f"incident {incident_id}")
+        return self.get(evidence_id)
+
+    def remove(self, evidence_id: int, reason: str) -> Evidence:
+        """Remove evidence as a recorded action: the record stays with when and why.
+
+        The stored copy is deleted only when no other live record shares it.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput("Please say why this evidence is being removed.")
+        if len(reason) > MAX_REASON:
+            raise InvalidInput("The reason is too long.")
+        delete: str | None = None
+        with self._db.transaction() as tx:
+            blob_id, removed = self._live(tx, evidence_id)
+            if removed:
+                raise InvalidInput("This evidence has already been removed.")
+            stamp = to_text(now())
+            tx.execute(
+                "UPDATE evidence SET removed_at = ?, removed_reason = ? WHERE id = ?",
+                (stamp, reason, evidence_id),
+            )
+            self._log(tx, evidence_id, "remove", reason)
+            others = tx.execute(
+                "SELECT count(*) FROM evidence WHERE blob_id = ? AND removed_at IS NULL",
+                (blob_id,),
+            ).fetchone()[0]
+            if not others:
+                tx.execute(
+                    "UPDATE evidence_blobs SET deleted_at = ?, wrapped_key = zeroblob(0)"
+                    " WHERE blob_id = ?",
+                    (stamp, blob_id),
+                )
+                delete = blob_id
+        if delete is not None:  # after the commit; a crash here is tidied by the next sweep
+            with contextlib.suppress(StorageError):
+                blobstore.delete_blob(self.root, delete)
+        return self.get(evidence_id)
+
+    # -- housekeeping ----------------------------------------------------------------
+    def sweep_orphans(self) -> int:
+        """Delete blobs that no live record uses and leftovers of interrupted imports.
+
+        Run at unlock, before any import can start. A read-only medium is not an
+        error here (the vault can still be read). Returns how many files went.
+        """
+        rows = self._db.query("SELECT blob_id FROM evidence_blobs WHERE deleted_at IS NULL")
+        keep = {r[0] for r in rows}
+        try:
+            return blobstore.sweep(self.root, keep)
+        except StorageError:
+            return 0
+
+
+class _Unclosing(BlobFile):
+    """A BlobFile over a reader someone else owns (closing it leaves the reader open)."""
+
+    def close(self) -> None:
+        if not self.closed:
+            self._reader._cache = None  # drop plaintext of the last chunk read
+        super(BlobFile, self).close()
