@@ -9,6 +9,7 @@ guarded by a re-entrant lock.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import sqlcipher3
 
 from safediary.core.errors import StorageError, VaultCorrupted, VaultLocked, VaultTooNew
-from safediary.core.fsutil import fsync_dir
+from safediary.core.fsutil import FILE_MODE, fsync_dir, storage_error
 from safediary.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "diary.db"
@@ -38,6 +39,13 @@ class Database:
             )
         if create and path.exists():
             raise VaultCorrupted("A diary database already exists here; it will not be replaced.")
+        try:
+            if create:  # SQLite gives the -wal/-shm files the database's mode
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+            with contextlib.suppress(OSError):
+                os.chmod(path, FILE_MODE)
+        except OSError as exc:
+            raise storage_error(exc, "create the diary database") from exc
         try:
             self._conn: sqlcipher3.Connection | None = sqlcipher3.connect(
                 str(path), check_same_thread=False, isolation_level=None

@@ -8,7 +8,9 @@ reached through an unlocked vault.
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +25,14 @@ from safediary.core.errors import (
     WrongPassphrase,
 )
 from safediary.core.evidence import EvidenceStore
-from safediary.core.fsutil import make_private_dir, remove_stale_temps
+from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.incidents import Incidents, verify_chain
 from safediary.core.keys import KdfParams, SlotFile
 from safediary.core.people import People
 from safediary.core.store import ChecklistStore, Drafts, KeyValue
 
 KEYCHAIN_SLOT = "keychain"
+DB_KEY_INFO = b"safediary/db/v1"
 
 
 @dataclass
@@ -53,12 +56,12 @@ class VerifyReport:
 class Vault:
     """An unlocked diary vault. Construct with :meth:`create` or :meth:`unlock`."""
 
-    def __init__(self, folder: Path, master: bytearray, slots: SlotFile, *, create: bool) -> None:
+    def __init__(self, folder: Path, master: bytearray, slots: SlotFile) -> None:
         self.folder = folder
         self._master: bytearray | None = master
         self._slots = slots
-        db_key = keymod.hkdf(master, b"safediary/db/v1")
-        self._db = Database(folder / DB_FILE, db_key, create=create)
+        db_key = keymod.hkdf(master, DB_KEY_INFO)
+        self._db = Database(folder / DB_FILE, db_key)
         self.incidents = Incidents(self._db)
         self.people = People(self._db, self.incidents)
         self.kv = KeyValue(self._db)
@@ -89,19 +92,36 @@ class Vault:
                 f"There is already a diary in {folder}. It has not been touched; "
                 "choose another folder or unlock it."
             )
-        make_private_dir(folder)
+        if folder.exists() and any(folder.iterdir()):
+            raise VaultExists(
+                f"The folder {folder} is not empty. A new diary needs an empty folder."
+            )
+        make_private_dir(folder.parent)
+        # Build the vault in a hidden sibling and rename it into place, so an
+        # interrupted creation never leaves a half-made vault behind.
+        for stale in folder.parent.glob(f".{folder.name}.creating-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = folder.parent / f".{folder.name}.creating-{secrets.token_hex(4)}"
+        make_private_dir(staging)
         master = bytearray(secrets.token_bytes(keymod.KEY_BYTES))
         recovery_text, recovery_raw = keymod.new_recovery_key()
         slots = SlotFile(vault_id=str(uuid.uuid4()), generation=0, slots={})
-        slots.set_passphrase_slot(master, passphrase, kdf or keymod.DEFAULT_KDF)
-        slots.set_secret_slot("recovery", master, recovery_raw)
-        vault = cls(folder, master, slots, create=True)
         try:
-            slots.save(folder, master)
+            slots.set_passphrase_slot(master, passphrase, kdf or keymod.DEFAULT_KDF)
+            slots.set_secret_slot("recovery", master, recovery_raw)
+            Database(staging / DB_FILE, keymod.hkdf(master, DB_KEY_INFO), create=True).close()
+            slots.save(staging, master)
+            if folder.exists():
+                folder.rmdir()
+            os.replace(staging, folder)
+            fsync_dir(folder.parent)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise storage_error(exc, "create the diary") from exc
         except BaseException:
-            vault.lock()
+            shutil.rmtree(staging, ignore_errors=True)
             raise
-        return vault, recovery_text
+        return cls(folder, master, slots), recovery_text
 
     @classmethod
     def unlock(cls, folder: Path, passphrase: str) -> Vault:
@@ -137,7 +157,7 @@ class Vault:
                 keymod.wipe(master)
                 last_error = VaultCorrupted("The vault's key file has been altered.")
                 continue
-            vault = cls(folder, master, slots, create=False)
+            vault = cls(folder, master, slots)
             vault._repair_slot_copies(copies)
             return vault
         assert last_error is not None
