@@ -120,7 +120,9 @@ def test_crash_between_key_copies_leaves_a_working_passphrase(vault: Vault, vaul
     (vault_dir / keymod.KEYS_COPY).write_bytes(old_b)
     Vault.unlock(vault_dir, "new passphrase").lock()
     # The stale spare copy was repaired on unlock.
-    assert (vault_dir / keymod.KEYS_COPY).read_bytes() == (vault_dir / keymod.KEYS_FILE).read_bytes()
+    assert (vault_dir / keymod.KEYS_COPY).read_bytes() == (
+        vault_dir / keymod.KEYS_FILE
+    ).read_bytes()
 
 
 def test_crash_before_first_copy_keeps_old_passphrase(vault: Vault, vault_dir: Path) -> None:
