@@ -11,7 +11,6 @@ from pathlib import Path
 from safediary.core import Vault
 from tests.conftest import PASSPHRASE
 
-
 MAX_SCAN = 64 * 1024 * 1024  # unrelated big files in temp (benchmarks) are skipped
 
 
