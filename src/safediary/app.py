@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     disable_core_dumps()
     location = paths.resolve(args.data_dir)
+    if location.portable:
+        from safediary.core.isolation import isolate_environment
+
+        isolate_environment(location)  # before Qt or any cache-writing library loads
     if args.self_test:
         from safediary.selftest import run_self_test
 

@@ -36,6 +36,25 @@ class DataLocation:
     def backups_dir(self) -> Path:
         return self.root / "backups"
 
+    @property
+    def scratch_dir(self) -> Path:
+        """Portable mode only: where temp files and library caches are sent.
+
+        It holds nothing of the user's (the diary never writes its content to
+        temp) and is emptied at every start and exit.
+        """
+        return self.root / "scratch"
+
+    @property
+    def selftest_dir(self) -> Path:
+        """Where ``--self-test`` makes its throwaway vault (removed afterwards)."""
+        return self.root / "selftest"
+
+    @property
+    def keychain_allowed(self) -> bool:
+        """The OS keychain is never used in portable mode: it would stay on the host."""
+        return not self.portable
+
 
 def executable_dir() -> Path:
     """The folder of the frozen executable, or of the source tree's top in development."""
