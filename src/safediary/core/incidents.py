@@ -29,7 +29,7 @@ GENESIS = "0" * 64
 MAX_TEXT = 10 * 1024 * 1024  # characters per field: far beyond any real entry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     """One diary entry as of its latest revision."""
 
@@ -86,6 +86,7 @@ class Revision:
 
 _META = {"id", "number", "recorded_at", "revision", "saved_at"}
 EDITABLE: tuple[str, ...] = tuple(f.name for f in fields(Incident) if f.name not in _META)
+_EDITABLE_SET = frozenset(EDITABLE)
 _TEXT = {f.name for f in fields(Incident) if f.type == "str" and f.name not in _META}
 _BOOL = {"approximate", "order_breached", "private"}
 _FTS_COLUMNS = ("location", "description", "exact_words", "feelings", "witnesses")
@@ -151,14 +152,16 @@ def _encode(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decode(data: dict[str, Any]) -> dict[str, Any]:
-    values = dict(data)
+    values = (
+        data if data.keys() <= _EDITABLE_SET else {k: data[k] for k in _EDITABLE_SET & data.keys()}
+    )
     values["occurred_at"] = from_text(values["occurred_at"])
     if values.get("occurred_until"):
         values["occurred_until"] = from_text(values["occurred_until"])
     values["kinds"] = frozenset(values.get("kinds", ()))
     values["people"] = tuple(values.get("people", ()))
     values["tags"] = tuple(values.get("tags", ()))
-    return {k: v for k, v in values.items() if k in EDITABLE}
+    return values
 
 
 def _dumps(obj: Any) -> str:
