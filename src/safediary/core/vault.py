@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safediary.core import backup as backupmod
 from safediary.core import keys as keymod
 from safediary.core.db import DB_FILE, Database, DatabaseError
 from safediary.core.errors import (
@@ -235,6 +236,28 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.lock()
+
+    # -- backups (see safediary.core.backup) -------------------------------------------
+    def backup(
+        self,
+        dest_folder: Path,
+        progress: backupmod.ProgressFn | None = None,
+        cancelled: backupmod.CancelFn | None = None,
+    ) -> backupmod.BackupReport:
+        """Write a checked, encrypted copy into a new folder inside ``dest_folder``."""
+        return backupmod.backup(self, dest_folder, progress=progress, cancelled=cancelled)
+
+    @staticmethod
+    def restore(
+        backup_folder: Path,
+        target_folder: Path,
+        progress: backupmod.ProgressFn | None = None,
+        cancelled: backupmod.CancelFn | None = None,
+    ) -> backupmod.RestoreReport:
+        """Copy a backup into ``target_folder``; VaultExists if a vault is already there."""
+        return backupmod.restore(
+            backup_folder, target_folder, progress=progress, cancelled=cancelled
+        )
 
     # -- checks --------------------------------------------------------------------
     def verify(self, progress=None) -> VerifyReport:  # type: ignore[no-untyped-def]
