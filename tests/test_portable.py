@@ -49,7 +49,7 @@ GUI_DRIVER = textwrap.dedent(
 
         timer.timeout.connect(poll)
         timer.start(20)
-        return _exec(app)
+        return _exec()
 
     QApplication.exec = _exec_until_shown
     from safediary.app import main
@@ -64,7 +64,8 @@ def host_env(base: Path) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("XDG_", "QT_", "PYTHON", "SAFEDIARY"))
-        and key not in ("TEMP", "TMP", "HOME", "TMPDIR")
+        and key not in ("TEMP", "TMP", "HOME", "TMPDIR", "DISPLAY", "WAYLAND_DISPLAY")
+        and key != "DBUS_SESSION_BUS_ADDRESS"
     }
     for name in HOST_VARIABLES:
         folder = base / name.lower()
@@ -88,10 +89,17 @@ def scratch_files(location: DataLocation) -> list[Path]:
     return [p for p in location.scratch_dir.rglob("*") if not p.is_dir()]
 
 
-def run_app(args: list[str], env: dict[str, str], script: str | None = None) -> str:
+def run_app(
+    args: list[str], env: dict[str, str], script: str | None = None, prefix: tuple[str, ...] = ()
+) -> str:
     command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "safediary"]
     done = subprocess.run(
-        [*command, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        [*prefix, *command, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -113,11 +121,22 @@ def test_self_test_in_portable_mode_writes_nothing_to_the_host(tmp_path: Path) -
     importlib.util.find_spec("safediary.gui.application") is None,
     reason="the desktop app (gui/application.py) is not in this tree yet",
 )
-def test_gui_start_in_portable_mode_writes_nothing_to_the_host(tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", ["offscreen", "xcb"])
+def test_gui_start_in_portable_mode_writes_nothing_to_the_host(
+    tmp_path: Path, platform: str
+) -> None:
+    """Start the real app (X11 under Xvfb too, with no session bus, as on a bare desktop)."""
+    prefix: tuple[str, ...] = ()
+    if platform == "xcb":
+        if shutil.which("xvfb-run") is None:
+            pytest.skip("xvfb-run is not installed")
+        prefix = ("xvfb-run", "-a")
     host = tmp_path / "host"
     host.mkdir()
+    env = host_env(host)
+    env["QT_QPA_PLATFORM"] = platform
     data = tmp_path / "stick" / "SafeDiaryData"
-    out = run_app(["--data-dir", str(data)], host_env(host), script=GUI_DRIVER)
+    out = run_app(["--data-dir", str(data)], env, script=GUI_DRIVER, prefix=prefix)
     assert "window shown" in out
     assert leftovers(host) == []
     assert scratch_files(paths.resolve(data)) == []
@@ -222,3 +241,17 @@ def test_portable_build_runs_its_self_test(tmp_path: Path) -> None:
     assert "(portable mode)" in done.stdout
     assert leftovers(host) == []
     assert (stick / "SafeDiary" / "SafeDiaryData").is_dir()
+
+
+@pytest.mark.usefixtures("restore_process_state")
+@pytest.mark.parametrize("bus", [None, "unix:path=/run/user/1000/bus"])
+def test_no_session_bus_is_autolaunched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bus: str | None
+) -> None:
+    """libdbus must not start a bus of its own (it would leave ~/.dbus behind)."""
+    if bus is None:
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    else:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus)
+    isolation.isolate_environment(DataLocation(tmp_path / "data", portable=True))
+    assert os.environ["DBUS_SESSION_BUS_ADDRESS"] == (bus or "disabled:")

@@ -98,6 +98,10 @@ def isolate_environment(location: DataLocation) -> Isolation:
         for variable in variables:
             isolation.variables[variable] = folder
     isolation.variables.update(_SWITCHES)
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        # Without a session bus, libdbus would "autolaunch" one on X11 and leave
+        # ~/.dbus/session-bus/* and $XDG_RUNTIME_DIR/dbus-1 behind. Say there is none.
+        isolation.variables["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
     os.environ.update(isolation.variables)
     sys.dont_write_bytecode = True
     tempfile.tempdir = None  # recomputed from TMPDIR on next use
