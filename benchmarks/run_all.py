@@ -13,7 +13,7 @@ def main() -> int:
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {script.name}", flush=True)
-        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=HERE)
+        result = subprocess.run([sys.executable, str(script)], cwd=HERE)
         if result.returncode:
             failed.append(script.name)
     if failed:
