@@ -1,0 +1,210 @@
+"""Start the GUI and own the one piece of state that matters: the unlocked vault."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from safediary.core import Vault
+from safediary.core.paths import DataLocation
+from safediary.core.resources import resource_path
+from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
+from safediary.gui.workers import runner
+
+APP_NAME = "SafeDiary"
+
+
+def app_icon(disguised: bool = False) -> QIcon:
+    """The window icon: a plain notebook; a neutral 'notes' icon when disguised."""
+    name = "notes.svg" if disguised else "safediary.svg"
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        path = resource_path("icons", name)
+        if path.exists():
+            return QIcon(str(path))
+    return QIcon()
+
+
+def keep_qt_settings_inside(location: DataLocation) -> None:
+    """Point Qt's own settings (e.g. the file dialog's folder memory) into our data folder."""
+    folder = str(location.root / "qt")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, folder)
+
+
+class AppController(QObject):
+    """Shows the first-run, unlock and main windows and owns the current Vault."""
+
+    def __init__(self, location: DataLocation, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.location = location
+        self.settings = settings or AppSettings(location.settings_file)
+        self.prefs: Preferences = self.settings.load()
+        self.vault: Vault | None = None
+        self.main_window: QWidget | None = None
+        self.start_window: QWidget | None = None
+        self.exit_code: int | None = None
+        self._quick_exit = None
+        self._idle = None
+        self._install_quick_exit()
+
+    # -- windows ------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        return DISGUISE_TITLE if self.prefs.disguise_title else APP_NAME
+
+    def start(self) -> QWidget:
+        """Show first run (no vault yet) or the unlock screen."""
+        if Vault.exists(self.location.vault_dir):
+            return self.show_unlock()
+        from safediary.gui.first_run import FirstRunWindow
+
+        window = FirstRunWindow(self.location.vault_dir)
+        window.opened.connect(self.on_opened)
+        window.quick_exit_requested.connect(self.quick_exit)
+        return self._show_start(window)
+
+    def show_unlock(self) -> QWidget:
+        from safediary.gui.unlock import UnlockWindow
+
+        window = UnlockWindow(self.location.vault_dir, title=self.title)
+        window.opened.connect(self.on_opened)
+        window.opened_with_recovery_key.connect(self._after_recovery)
+        window.quick_exit_requested.connect(self.quick_exit)
+        return self._show_start(window)
+
+    def _show_start(self, window: QWidget) -> QWidget:
+        old, self.start_window = self.start_window, window
+        window.setWindowIcon(app_icon(self.prefs.disguise_title))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_: self._start_window_gone(window))
+        window.show()
+        if old is not None:
+            old.close()
+        return window
+
+    def on_opened(self, vault: Vault) -> None:
+        """A vault was created or unlocked: show the diary."""
+        from safediary.gui.main_window import MainWindow
+
+        self.vault = vault
+        window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
+        window.setWindowIcon(app_icon(self.prefs.disguise_title))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.lock_requested.connect(self.lock)
+        window.quick_exit_requested.connect(self.quick_exit)
+        window.preferences_changed.connect(self._preferences_changed)
+        window.destroyed.connect(self._main_window_gone)
+        self.main_window = window
+        window.show()
+        if self.start_window is not None:
+            start, self.start_window = self.start_window, None
+            start.close()
+        self._preferences_changed()
+
+    def _after_recovery(self, vault: Vault) -> None:
+        from safediary.gui.change_passphrase import ChangePassphraseDialog
+
+        QTimer.singleShot(0, lambda: self._ask_new_passphrase(ChangePassphraseDialog, vault))
+
+    def _ask_new_passphrase(self, dialog_class: type, vault: Vault) -> None:
+        if self.vault is not vault or self.main_window is None:
+            return
+        dialog = dialog_class(vault, self.main_window, after_recovery=True)
+        self.main_window.track(dialog)  # type: ignore[attr-defined]
+        dialog.show()
+
+    def _start_window_gone(self, window: QWidget) -> None:
+        # The user closed the unlock or welcome window: leave.
+        if self.start_window is window:
+            self.start_window = None
+            if self.main_window is None:
+                QApplication.quit()
+
+    def _main_window_gone(self) -> None:
+        # The user closed the main window: lock and leave.
+        if self.main_window is not None:
+            self.main_window = None
+            self._drop_vault()
+            if self.start_window is None:
+                QApplication.quit()
+
+    def _preferences_changed(self) -> None:
+        if self._idle is not None:
+            with contextlib.suppress(Exception):
+                self._idle.set_minutes(self.prefs.auto_lock_minutes)  # type: ignore[attr-defined]
+        for w in (self.main_window, self.start_window):
+            if w is not None:
+                w.setWindowIcon(app_icon(self.prefs.disguise_title))
+
+    # -- locking and leaving -----------------------------------------------------
+    def _drop_vault(self) -> None:
+        runner().wait(5000)
+        vault, self.vault = self.vault, None
+        if vault is not None:
+            vault.lock()
+
+    def lock(self) -> QWidget:
+        """Close every dialog (keeping drafts), lock the vault, show the unlock screen."""
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.close_dialogs()  # type: ignore[attr-defined]
+            window.hide()
+        for widget in QApplication.topLevelWidgets():
+            if widget is not window and widget is not self.start_window and widget.isVisible():
+                widget.close()
+        self._drop_vault()
+        unlock = self.show_unlock()
+        if window is not None:
+            window.close()
+        return unlock
+
+    def quick_exit(self) -> None:
+        """Hide every window at once, lock, and quit with exit code 0."""
+        for widget in QApplication.topLevelWidgets():
+            widget.hide()
+        QApplication.processEvents()
+        runner().cancel_all()
+        vault, self.vault = self.vault, None
+        if vault is not None:
+            with contextlib.suppress(Exception):
+                vault.lock()
+        start = self.start_window
+        discard = getattr(start, "discard", None)
+        if callable(discard):
+            discard()
+        self.exit_code = 0
+        QApplication.exit(0)
+
+    def _install_quick_exit(self) -> None:
+        """Use the quick-exit and idle modules once they exist (optional)."""
+        with contextlib.suppress(ImportError):
+            from safediary.gui import quickexit  # type: ignore[attr-defined]
+
+            install = getattr(quickexit, "install", None)
+            if callable(install):
+                self._quick_exit = install(self)
+
+
+def run_gui(location: DataLocation) -> int:
+    """Create the QApplication, show first run or unlock, and run until quit."""
+    keep_qt_settings_inside(location)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("")
+    app.setOrganizationName("")
+    app.setQuitOnLastWindowClosed(False)
+    location.root.mkdir(parents=True, exist_ok=True)
+    controller = AppController(location)
+    app.setWindowIcon(app_icon(controller.prefs.disguise_title))
+    app.aboutToQuit.connect(controller._drop_vault)
+    controller.start()
+    code = app.exec()
+    return controller.exit_code if controller.exit_code is not None else int(code)

@@ -1,0 +1,324 @@
+"""First run: a kind welcome, choosing a passphrase, and the recovery key shown once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QProgressBar,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safediary.core import Vault
+from safediary.gui import widgets
+from safediary.gui.strength import assess
+from safediary.gui.widgets import PassphraseField, PlainLabel, button, heading, show_toggle
+from safediary.gui.workers import runner
+
+WELCOME = [
+    (
+        "What this is",
+        "SafeDiary is a private diary for writing down what someone is doing to you: "
+        "calls, messages, following, turning up, threats. It keeps copies of your evidence "
+        "and can print a clear report for the police, a solicitor or a support worker.",
+    ),
+    (
+        "It stays with you",
+        "Everything stays on this computer (or on your USB stick), locked with a passphrase "
+        "only you know. Nothing is sent over the internet.",
+    ),
+    (
+        "Quick exit",
+        "The red Quick exit button, or pressing Shift three times, hides SafeDiary at once "
+        "and locks it. It cannot hide that SafeDiary is installed on this computer, or that "
+        "your USB stick exists.",
+    ),
+    (
+        "Who may read it",
+        "If it goes to court, what you write may be read by the police and by the other "
+        "side's lawyer. Write what happened in your own words, as soon as you can. You can "
+        "correct an entry later; the earlier version is kept too, which shows you were honest.",
+    ),
+]
+
+KEY_WARNING = (
+    "Do not keep it on this computer, on your phone, in your e-mail or anywhere the person "
+    "you are afraid of could find it. Write it on paper and keep it somewhere safe, for "
+    "example with someone you trust."
+)
+
+
+class FirstRunWindow(QWidget):
+    """The three first-run pages. Emits ``opened(vault)`` when the diary is ready."""
+
+    opened = Signal(object)
+    quick_exit_requested = Signal()
+
+    def __init__(self, vault_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault_dir = Path(vault_dir)
+        self.vault: Vault | None = None
+        self.setObjectName("firstRunWindow")
+        self.setWindowTitle("Welcome to SafeDiary")
+        self.resize(720, 620)
+
+        top = QHBoxLayout()
+        top.addStretch(1)
+        self.quick_exit_button = quick_exit_button()
+        self.quick_exit_button.clicked.connect(self.quick_exit_requested)
+        top.addWidget(self.quick_exit_button)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._passphrase_page())
+        self.pages.addWidget(self._recovery_page())
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+
+    # -- page 1 -----------------------------------------------------------------
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading("Welcome to SafeDiary"))
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        for title, text in WELCOME:
+            body_layout.addWidget(heading(title, size=12))
+            label = PlainLabel(text)
+            label.setAccessibleName(title)
+            body_layout.addWidget(label)
+        body_layout.addWidget(
+            PlainLabel("If you are in danger now, call 999 (or your local emergency number).")
+        )
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.start_button = button("Set up my diary", "startButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self._go_passphrase)
+        row.addWidget(self.start_button)
+        layout.addLayout(row)
+        return page
+
+    def _go_passphrase(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.passphrase.setFocus()
+
+    # -- page 2 -----------------------------------------------------------------
+    def _passphrase_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading("Choose a passphrase"))
+        layout.addWidget(
+            PlainLabel(
+                "Your passphrase locks the diary. Pick something you can remember but that the "
+                "person you are afraid of could not guess: three or four unrelated words work "
+                "well. Avoid birthdays, names and pets."
+            )
+        )
+        form = QFormLayout()
+        self.passphrase = PassphraseField("Passphrase")
+        self.passphrase.setObjectName("newPassphraseField")
+        self.repeat = PassphraseField("Passphrase again")
+        self.repeat.setObjectName("repeatPassphraseField")
+        form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("Type it &again:", self.repeat)
+        form.addRow("", show_toggle(self.passphrase, self.repeat))
+        layout.addLayout(form)
+        self.strength_label = PlainLabel("")
+        self.strength_label.setObjectName("strengthLabel")
+        self.strength_label.setAccessibleName("Passphrase strength")
+        layout.addWidget(self.strength_label)
+        self.problem_label = PlainLabel("")
+        self.problem_label.setObjectName("problemLabel")
+        self.problem_label.setAccessibleName("Problem")
+        self.problem_label.setStyleSheet("color: #a12622;")
+        layout.addWidget(self.problem_label)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        self.busy.setAccessibleName("Creating your diary")
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        back = button("Back", "backButton")
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        row.addWidget(back)
+        row.addStretch(1)
+        self.create_button = button("Create my diary", "createButton")
+        self.create_button.setEnabled(False)
+        self.create_button.clicked.connect(self.create_vault)
+        row.addWidget(self.create_button)
+        layout.addLayout(row)
+        self.passphrase.textChanged.connect(self._check)
+        self.repeat.textChanged.connect(self._check)
+        self.repeat.returnPressed.connect(self.create_vault)
+        self.passphrase.returnPressed.connect(self.repeat.setFocus)
+        return page
+
+    def _check(self) -> bool:
+        first, second = self.passphrase.text(), self.repeat.text()
+        strength = assess(first)
+        self.strength_label.setText(strength.text)
+        problem = ""
+        if second and first != second:
+            problem = "The two passphrases are not the same yet."
+        self.problem_label.setText(problem)
+        ok = strength.acceptable and first == second
+        self.create_button.setEnabled(ok)
+        return ok
+
+    def create_vault(self) -> None:
+        if not self._check() or self.busy.isVisible():
+            return
+        self._set_busy(True)
+        passphrase = self.passphrase.text()
+        runner().run(
+            Vault.create,
+            self.vault_dir,
+            passphrase,
+            on_done=self._created,
+            on_error=self._failed,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for w in (self.passphrase, self.repeat, self.create_button):
+            w.setEnabled(not busy)
+        if not busy:
+            self._check()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.problem_label.setText(widgets.error_text(exc))
+
+    def _created(self, result: tuple[Vault, str]) -> None:
+        self.vault, key = result
+        self.passphrase.clear()
+        self.repeat.clear()
+        self._set_busy(False)
+        self.key_label.setText(key)
+        self.recovery_key = key
+        self.pages.setCurrentIndex(2)
+        self.written_box.setFocus()
+
+    # -- page 3 -----------------------------------------------------------------
+    def _recovery_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading("Your recovery key"))
+        layout.addWidget(
+            PlainLabel(
+                "If you ever forget your passphrase, this key is the only other way into your "
+                "diary. It is shown only this once. Please write it down now, or print it."
+            )
+        )
+        self.recovery_key = ""
+        self.key_label = PlainLabel("")
+        self.key_label.setObjectName("recoveryKeyLabel")
+        self.key_label.setAccessibleName("Recovery key")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(15)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setStyleSheet(
+            "QLabel { border: 2px dashed #777; padding: 14px; background: #fffdf3; color: #111; }"
+        )
+        layout.addWidget(self.key_label)
+        warning = PlainLabel(KEY_WARNING)
+        warning.setObjectName("keyWarning")
+        warning.setStyleSheet("color: #7a4b00;")
+        layout.addWidget(warning)
+        row = QHBoxLayout()
+        self.print_button = button("Print…", "printKeyButton", "Print the recovery key")
+        self.print_button.clicked.connect(lambda: print_recovery_key(self, self.recovery_key))
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.written_box = QCheckBox(
+            "I have written it down (or printed it) and put it away safely"
+        )
+        self.written_box.setObjectName("writtenDownBox")
+        self.written_box.setAccessibleName("I have written down the recovery key")
+        layout.addWidget(self.written_box)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.finish_button = button("Open my diary", "finishButton")
+        self.finish_button.setEnabled(False)
+        self.written_box.toggled.connect(self.finish_button.setEnabled)
+        self.finish_button.clicked.connect(self.finish)
+        row.addWidget(self.finish_button)
+        layout.addLayout(row)
+        return page
+
+    def finish(self) -> None:
+        if self.vault is None or not self.written_box.isChecked():
+            return
+        self.key_label.setText("")
+        self.recovery_key = ""
+        vault, self.vault = self.vault, None
+        self.opened.emit(vault)
+
+    def discard(self) -> None:
+        """Lock a vault created but not yet handed over (quick exit during first run)."""
+        if self.vault is not None:
+            self.vault.lock()
+            self.vault = None
+
+
+def quick_exit_button() -> widgets.QPushButton:
+    """The red, always-visible quick exit button."""
+    btn = button(
+        "Quick exit",
+        "quickExitButton",
+        "Quick exit",
+        "Hide SafeDiary at once and lock it (or press Shift three times)",
+    )
+    btn.setStyleSheet(
+        "QPushButton { background: #b3261e; color: white; font-weight: bold;"
+        " padding: 6px 16px; border-radius: 4px; }"
+        "QPushButton:focus { border: 3px solid #111; }"
+    )
+    btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return btn
+
+
+def print_recovery_key(parent: QWidget | None, key: str) -> bool:
+    """Print the recovery key on paper via Qt's print dialog. Tests may replace this."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print the recovery key")
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    document = QTextDocument()
+    document.setPlainText(
+        "SafeDiary recovery key\n\n"
+        f"{key}\n\n"
+        "This key opens your diary if you forget your passphrase.\n"
+        "Keep this paper somewhere safe, away from the computer."
+    )
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSize(14)
+    document.setDefaultFont(font)
+    document.print_(printer)
+    return True

@@ -1,0 +1,407 @@
+"""The main window: the list of incidents, search and filters, and the main actions."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMainWindow,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safediary.core import Vault
+from safediary.core.taxonomy import GROUPS, KINDS
+from safediary.gui import widgets
+from safediary.gui.first_run import quick_exit_button
+from safediary.gui.incident_model import (
+    IncidentTableModel,
+    Query,
+    evidence_counts,
+    load_incidents,
+)
+from safediary.gui.settings import DISGUISE_TITLE, Preferences
+from safediary.gui.widgets import PlainLabel, button
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(vault)``: the diary once it is unlocked."""
+
+    lock_requested = Signal()
+    quick_exit_requested = Signal()
+    preferences_changed = Signal()
+
+    def __init__(
+        self,
+        vault: Vault,
+        parent: QWidget | None = None,
+        *,
+        prefs: Preferences | None = None,
+        settings: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.prefs = prefs or Preferences()
+        self.settings = settings
+        self.dialogs: list[QWidget] = []
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(DISGUISE_TITLE if self.prefs.disguise_title else "SafeDiary")
+        self.resize(1180, 720)
+
+        self.model = IncidentTableModel(self)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(self._action_row())
+        layout.addLayout(self._filter_row())
+        layout.addWidget(self._table(), 1)
+        self.status_label = PlainLabel("", wrap=False)
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setAccessibleName("How many entries are shown")
+        layout.addWidget(self.status_label)
+        self.setCentralWidget(central)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.refresh)
+        self._shortcuts()
+        self.refresh()
+        if self.vault.drafts.keys():
+            QTimer.singleShot(0, self._offer_drafts)
+
+    # -- layout -----------------------------------------------------------------
+    def _action_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.new_button = button(
+            "&New entry…", "newIncidentButton", "New incident", "Write down something that happened"
+        )
+        self.new_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
+        self.new_button.clicked.connect(lambda: self.open_editor(None))
+        self.report_button = button(
+            "&Report…", "reportButton", "Report", "Make a report to print or give to the police"
+        )
+        self.report_button.clicked.connect(self.open_report)
+        self.people_button = button("&People…", "peopleButton", "People involved")
+        self.people_button.clicked.connect(self.open_people)
+        self.help_button = button("&Help and contacts", "helpButton", "Help and contacts")
+        self.help_button.clicked.connect(self.open_help)
+        self.settings_button = button("&Settings…", "settingsButton", "Settings")
+        self.settings_button.clicked.connect(self.open_settings)
+        self.lock_button = button("&Lock", "lockButton", "Lock", "Lock the diary now (Ctrl+L)")
+        self.lock_button.clicked.connect(self.request_lock)
+        self.quick_exit_button = quick_exit_button()
+        self.quick_exit_button.clicked.connect(self.quick_exit_requested)
+        for w in (
+            self.new_button,
+            self.report_button,
+            self.people_button,
+            self.help_button,
+            self.settings_button,
+        ):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.lock_button)
+        row.addWidget(self.quick_exit_button)
+        return row
+
+    def _filter_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setPlaceholderText("Search your diary…")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_field.returnPressed.connect(self.refresh)
+        row.addWidget(self.search_field, 2)
+
+        self.order_box = QComboBox()
+        self.order_box.setObjectName("orderBox")
+        self.order_box.setAccessibleName("Order")
+        self.order_box.addItems(["Newest first", "Oldest first"])
+        self.order_box.setCurrentIndex(0 if self.prefs.newest_first else 1)
+        self.order_box.currentIndexChanged.connect(self._order_changed)
+        row.addWidget(self.order_box)
+
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("kindFilter")
+        self.kind_box.setAccessibleName("Show only this kind")
+        self.kind_box.addItem("All kinds", None)
+        for group_id, group_label in GROUPS.items():
+            self.kind_box.insertSeparator(self.kind_box.count())
+            self.kind_box.addItem(f"{group_label}:", None)
+            item = self.kind_box.model().item(self.kind_box.count() - 1)  # type: ignore[attr-defined]
+            item.setEnabled(False)
+            for kind in KINDS.values():
+                if kind.group == group_id:
+                    self.kind_box.addItem("    " + kind.label, kind.id)
+        self.kind_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        row.addWidget(self.kind_box, 1)
+
+        self.date_box = QCheckBox("Between")
+        self.date_box.setObjectName("dateFilterBox")
+        self.date_box.setAccessibleName("Only show entries between two dates")
+        today = QDate.currentDate()
+        self.from_date = QDateEdit(today.addMonths(-1))
+        self.from_date.setObjectName("fromDate")
+        self.from_date.setAccessibleName("From date")
+        self.to_date = QDateEdit(today)
+        self.to_date.setObjectName("toDate")
+        self.to_date.setAccessibleName("To date")
+        for edit in (self.from_date, self.to_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(lambda _d: self.refresh())
+        self.date_box.toggled.connect(self._dates_toggled)
+        row.addWidget(self.date_box)
+        row.addWidget(self.from_date)
+        row.addWidget(PlainLabel("and", wrap=False))
+        row.addWidget(self.to_date)
+        self.clear_button = button("Show all", "clearFiltersButton", "Clear search and filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        row.addWidget(self.clear_button)
+        return row
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("incidentTable")
+        table.setAccessibleName("Incidents")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(26)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((48, 190, 150, 190, 330, 70, 160)):
+            table.setColumnWidth(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        table.doubleClicked.connect(self._open_index)
+        table.activated.connect(self._open_index)
+        self.table = table
+        return table
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence.StandardKey.New, self, activated=lambda: self.open_editor(None))
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.request_lock)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_report)
+
+    # -- the list ---------------------------------------------------------------
+    def query(self) -> Query:
+        start = end = None
+        if self.date_box.isChecked():
+            start = _to_date(self.from_date.date())
+            end = _to_date(self.to_date.date())
+            if end < start:
+                start, end = end, start
+        return Query(
+            text=self.search_field.text(),
+            newest_first=self.order_box.currentIndex() == 0,
+            start=start,
+            end=end,
+            kind=self.kind_box.currentData(),
+        )
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Reload the list for the current search and filters."""
+        if self.vault.is_locked:
+            return
+        self._search_timer.stop()
+        query = self.query()
+        incidents = load_incidents(self.vault, query)
+        self.model.set_incidents(incidents, evidence_counts(self.vault))
+        total = self.vault.incidents.count()
+        if total == 0:
+            text = "Nothing written down yet. Press “New entry…” to write the first one."
+        elif query.filtered:
+            text = f"Showing {len(incidents)} of {total} entries."
+        else:
+            text = f"{total} entries." if total != 1 else "1 entry."
+        self.status_label.setText(text)
+        if select_id is not None:
+            row = self.model.row_of(select_id)
+            if row >= 0:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def clear_filters(self) -> None:
+        for w in (self.search_field, self.kind_box, self.date_box):
+            w.blockSignals(True)
+        self.search_field.clear()
+        self.kind_box.setCurrentIndex(0)
+        self.date_box.setChecked(False)
+        self.from_date.setEnabled(False)
+        self.to_date.setEnabled(False)
+        for w in (self.search_field, self.kind_box, self.date_box):
+            w.blockSignals(False)
+        self.refresh()
+
+    def _order_changed(self, index: int) -> None:
+        self.prefs.newest_first = index == 0
+        if self.settings is not None:
+            self.settings.set_value("newest_first", self.prefs.newest_first)
+        self.refresh()
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.from_date.setEnabled(on)
+        self.to_date.setEnabled(on)
+        self.refresh()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_editor(self.model.incident(index.row()).id)
+
+    def selected_incident_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.incident(rows[0].row()).id if rows else None
+
+    # -- dialogs ----------------------------------------------------------------
+    def track(self, dialog: QWidget) -> QWidget:
+        """Remember an open dialog so locking can close it."""
+        self.dialogs = [d for d in self.dialogs if _alive(d)]
+        self.dialogs.append(dialog)
+        return dialog
+
+    def open_editor(self, incident_id: int | None, draft_key: str | None = None) -> QDialog:
+        from safediary.gui.incident_editor import IncidentEditor
+
+        for d in self.dialogs:
+            if (
+                _alive(d)
+                and isinstance(d, IncidentEditor)
+                and incident_id is not None
+                and d.incident_id == incident_id
+            ):
+                d.raise_()
+                d.activateWindow()
+                return d
+        editor = IncidentEditor(self.vault, incident_id, self, draft_key=draft_key)
+        editor.saved.connect(lambda inc: self.refresh(select_id=inc.id))
+        editor.evidence_changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
+        self.track(editor)
+        editor.show()
+        return editor
+
+    def open_people(self) -> QDialog:
+        from safediary.gui.people_dialog import PeopleDialog
+
+        dialog = PeopleDialog(self.vault, self)
+        dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_help(self) -> QWidget:
+        from safediary.gui.help_window import HelpWindow
+
+        dialog = HelpWindow(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_settings(self) -> QDialog:
+        from safediary.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.prefs, self)
+        dialog.accepted.connect(lambda: self._apply_prefs(dialog.preferences()))
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def _apply_prefs(self, prefs: Preferences) -> None:
+        self.prefs.__dict__.update(prefs.__dict__)
+        if self.settings is not None:
+            self.settings.save(self.prefs)
+        self.setWindowTitle(DISGUISE_TITLE if self.prefs.disguise_title else "SafeDiary")
+        self.preferences_changed.emit()
+
+    def open_report(self) -> QWidget | None:
+        if importlib.util.find_spec("safediary.gui.report_dialog") is None:
+            widgets.inform(
+                self,
+                "Report",
+                "Making a report is not available in this version yet. "
+                "Everything you have written is safe in your diary.",
+            )
+            return None
+        from safediary.gui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.vault, parent=self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def _offer_drafts(self) -> None:
+        if self.vault.is_locked:
+            return
+        for key in self.vault.drafts.keys():  # noqa: SIM118 (a method, not a dict)
+            if key.startswith("incident:"):
+                target = key.split(":", 1)[1]
+                self.open_editor(None if target == "new" else int(target), draft_key=key)
+
+    def close_dialogs(self) -> None:
+        """Close every dialog; editors keep unsaved text as an encrypted draft first."""
+        for dialog in list(self.dialogs):
+            if not _alive(dialog):
+                continue
+            keep = getattr(dialog, "keep_draft", None)
+            if callable(keep):
+                keep()
+            force = getattr(dialog, "force_close", None)
+            if callable(force):
+                force()
+            else:
+                dialog.close()
+        self.dialogs = []
+
+    # -- locking ------------------------------------------------------------------
+    def request_lock(self) -> None:
+        self.lock_requested.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.WindowStateChange
+            and self.isMinimized()
+            and self.prefs.lock_on_minimise
+        ):
+            QTimer.singleShot(0, self.request_lock)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.close_dialogs()
+        super().closeEvent(event)
+
+
+def _to_date(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
+def _alive(widget: QWidget) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(widget)

@@ -1,0 +1,181 @@
+"""Small shared widgets and the few modal questions the app asks.
+
+Every modal question goes through a module-level function here (``ask``,
+``choose_files``, ``choose_save_path`` …) so tests can replace it instead of
+running a real modal loop. User text is always shown as plain text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+
+class PlainLabel(QLabel):
+    """A label that never interprets its text as rich text."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, wrap: bool = True) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(wrap)
+        self.setText(text)
+
+
+def heading(text: str, parent: QWidget | None = None, size: int = 16) -> PlainLabel:
+    """A larger, bold plain label for the top of a page."""
+    label = PlainLabel(text, parent)
+    font = label.font()
+    font.setPointSize(size)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def button(text: str, name: str, accessible: str | None = None, tip: str = "") -> QPushButton:
+    """A push button with an objectName, accessible name and optional tooltip."""
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible or text.replace("&", "").rstrip("…").strip())
+    if tip:
+        widget.setToolTip(tip)
+        widget.setAccessibleDescription(tip)
+    return widget
+
+
+class PassphraseField(QLineEdit):
+    """A hidden passphrase field; :func:`show_toggle` makes its 'Show' tick box."""
+
+    def __init__(self, accessible: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setAccessibleName(accessible)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.setMinimumWidth(320)
+
+    def set_visible_text(self, visible: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        self.setEchoMode(mode)
+
+
+def show_toggle(*fields: PassphraseField, text: str = "Show what I type") -> QCheckBox:
+    """A tick box that shows or hides the passphrase fields (hidden again when unticked)."""
+    box = QCheckBox(text)
+    box.setObjectName("showPassphraseBox")
+    box.setAccessibleName("Show the passphrase")
+    for field in fields:
+        box.toggled.connect(field.set_visible_text)
+    return box
+
+
+# -- modal questions (replaceable in tests) ---------------------------------------
+
+
+def ask(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -> str:
+    """Ask a question with the given button texts; return the chosen text ('' if closed).
+
+    The last choice is treated as the safe 'cancel' answer.
+    """
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Question)
+    buttons = {}
+    for i, choice in enumerate(choices):
+        role = (
+            QMessageBox.ButtonRole.RejectRole
+            if i == len(choices) - 1
+            else QMessageBox.ButtonRole.AcceptRole
+        )
+        buttons[box.addButton(choice, role)] = choice
+    box.exec()
+    return buttons.get(box.clickedButton(), "")
+
+
+def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+    """Show a message without blocking; returns the (open, window-modal) box."""
+    box = QMessageBox(parent)
+    box.setObjectName("messageBox")
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def _forget_file_dialog_history() -> None:
+    """Qt's own file dialog remembers folders in 'QtProject' settings; remove them."""
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.remove("FileDialog")
+    settings.sync()
+
+
+def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
+    dialog = QFileDialog(parent, title)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons, True)
+    dialog.setHistory([])
+    return dialog
+
+
+def choose_files(parent: QWidget | None, title: str = "Choose files to keep") -> list[Path]:
+    """Qt's own open-file dialog (never the desktop's, so no recent-files trace)."""
+    dialog = _file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        return [Path(p) for p in dialog.selectedFiles()]
+    finally:
+        dialog.setHistory([])
+        dialog.deleteLater()
+        with contextlib.suppress(Exception):
+            _forget_file_dialog_history()
+
+
+def choose_save_path(
+    parent: QWidget | None, title: str, suggested_name: str, name_filter: str = ""
+) -> Path | None:
+    """Qt's own save dialog; returns the chosen path or None."""
+    dialog = _file_dialog(parent, title)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.selectFile(suggested_name)
+    if name_filter:
+        dialog.setNameFilter(name_filter)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return Path(dialog.selectedFiles()[0])
+    finally:
+        dialog.setHistory([])
+        dialog.deleteLater()
+        with contextlib.suppress(Exception):
+            _forget_file_dialog_history()
+
+
+def error_text(exc: BaseException) -> str:
+    """A message for an exception: the core's messages are written for users."""
+    from safediary.core.errors import VaultError
+
+    if isinstance(exc, VaultError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"The computer could not read or write a file ({exc.strerror or exc})."
+    return f"Something went wrong ({type(exc).__name__}). Nothing you saved has been lost."
