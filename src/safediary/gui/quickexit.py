@@ -1,0 +1,388 @@
+"""Quick exit: make SafeDiary vanish at once, by a button or by pressing Shift three times.
+
+The keyboard shortcut follows GOV.UK's "Exit this page": Shift pressed and
+released three times, each press within 5 seconds of the one before. A Shift
+pressed together with another key (Shift+A, Ctrl+Shift) or any other key in
+between starts the count again; key auto-repeat never counts. The shortcut
+works from every window of the app, including an open modal dialog, because it
+is an application-wide event filter.
+
+:meth:`QuickExit.trigger` does, in this order:
+
+1. hide every window and popup of the app (before any other work) and let the
+   hide reach the window system;
+2. clear the clipboard if it still holds text the app put there;
+3. call the lock callback (keys dropped, database closed) without waiting for
+   worker threads; it runs on a helper thread with a deadline, because a worker
+   may hold the database for a moment;
+4. run the "after exit" action the user chose (nothing by default);
+5. end the process with status 0 through ``os._exit(0)``.
+
+Why ``os._exit`` is safe here: every entry the user saved is already committed
+to the SQLite write-ahead log with ``synchronous=FULL``, so it is on disk before
+the save returned. An import or report still running is abandoned on purpose;
+its transaction (if any) was never committed and SQLite rolls it back at the
+next open, and its partial evidence files have no database row, so the core
+sweeps them at the next unlock. Keys live only in this process's memory and
+vanish with it. Waiting for worker threads instead (``sys.exit``) could take
+seconds in the middle of a 1 GiB import, which is exactly when speed matters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QProcess, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from safediary.gui.clipboard import clear_clipboard_if_ours
+
+WINDOW_MS = 5000
+PRESSES = 3
+LOCK_DEADLINE_S = 0.6
+
+TOOLTIP = "Leave this app at once (or press Shift three times)"
+
+_OTHER_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+
+
+def hard_exit(status: int = 0) -> None:
+    """Flush our own output and end the process now, without running Python's shutdown."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os._exit(status)
+
+
+class AfterExitKind(StrEnum):
+    NOTHING = "nothing"
+    PROGRAM = "program"
+    WEB_PAGE = "web"
+
+
+@dataclass(frozen=True)
+class AfterExit:
+    """What to show once SafeDiary is gone: nothing, a harmless program or a web page."""
+
+    kind: AfterExitKind = AfterExitKind.NOTHING
+    target: str = ""
+
+    @classmethod
+    def from_setting(cls, kind: str | None, target: str | None) -> AfterExit:
+        """Build from stored settings; anything unknown or empty means "nothing"."""
+        try:
+            parsed = AfterExitKind(kind or "nothing")
+        except ValueError:
+            parsed = AfterExitKind.NOTHING
+        target = (target or "").strip()
+        if not target:
+            parsed = AfterExitKind.NOTHING
+        return cls(parsed, target)
+
+    def problem(self) -> str | None:
+        """A plain message if the choice cannot work, else None (for the settings dialog)."""
+        if self.kind is AfterExitKind.WEB_PAGE:
+            url = QUrl.fromUserInput(self.target)
+            if not url.isValid() or url.scheme() not in ("http", "https"):
+                return "Please enter a web address that starts with http:// or https://."
+        elif self.kind is AfterExitKind.PROGRAM and not shutil.which(self.target):
+            return "That program could not be found on this computer."
+        return None
+
+    def run(self) -> bool:
+        """Start the chosen program or page, detached so it outlives SafeDiary."""
+        if self.kind is AfterExitKind.NOTHING or self.problem() is not None:
+            return False
+        if self.kind is AfterExitKind.PROGRAM:
+            return bool(QProcess.startDetached(self.target, []))
+        url = QUrl.fromUserInput(self.target)
+        opener = shutil.which("xdg-open") if sys.platform.startswith(("linux", "freebsd")) else None
+        if opener:  # a detached process survives os._exit; a D-Bus portal call may not
+            return bool(QProcess.startDetached(opener, [url.toString()]))
+        return QDesktopServices.openUrl(url)
+
+
+_current: QuickExit | None = None
+
+
+class QuickExit(QObject):
+    """The app-wide quick exit: Shift×3 detector and the exit path.
+
+    ``on_exit`` locks the vault. It runs on a helper thread (so it must not touch
+    widgets) and is given ``lock_deadline`` seconds before the process ends anyway.
+    ``exit_func`` ends the process (tests pass their own); ``window_ms`` is the time
+    allowed between Shift presses.
+    """
+
+    progress = Signal(int)
+    triggered = Signal()
+
+    def __init__(
+        self,
+        app: QApplication,
+        on_exit: Callable[[], None] | None = None,
+        *,
+        exit_func: Callable[[int], None] = hard_exit,
+        window_ms: int = WINDOW_MS,
+        after_exit: AfterExit | None = None,
+        lock_deadline: float = LOCK_DEADLINE_S,
+    ) -> None:
+        super().__init__(app)
+        global _current
+        self._app = app
+        self.on_exit = on_exit
+        self.exit_func = exit_func
+        self.window_ms = window_ms
+        self.after_exit = after_exit or AfterExit()
+        self.lock_deadline = lock_deadline
+        self.count = 0
+        self._last_press = 0.0
+        self._shift_down = False
+        self._shift_clean = False
+        self._others_down: set[int] = set()
+        self._running = False
+        self.timings: dict[str, float] = {}
+        self._reset_timer = QTimer(self)
+        self._reset_timer.setSingleShot(True)
+        self._reset_timer.timeout.connect(self.reset)
+        app.installEventFilter(self)
+        _current = self
+
+    @staticmethod
+    def current() -> QuickExit | None:
+        """The quick exit installed in this application, if any."""
+        return _current
+
+    def uninstall(self) -> None:
+        global _current
+        self._app.removeEventFilter(self)
+        if _current is self:
+            _current = None
+
+    # -- Shift × 3 -------------------------------------------------------------------
+    def reset(self) -> None:
+        self._reset_timer.stop()
+        if self.count:
+            self.count = 0
+            self.progress.emit(0)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress:
+            return self._key_press(event)  # type: ignore[arg-type]
+        if kind == QEvent.Type.KeyRelease:
+            return self._key_release(event)  # type: ignore[arg-type]
+        if kind == QEvent.Type.ApplicationDeactivate:
+            self._shift_down = False  # the release may happen in another program
+            self._others_down.clear()
+        return False
+
+    # One key event is seen several times (window, focus widget, its parents): the
+    # state changes below are idempotent, so repeats of the same event change nothing.
+    def _key_press(self, event: QKeyEvent) -> bool:
+        if event.isAutoRepeat():
+            return False
+        if event.key() == Qt.Key.Key_Shift:
+            if not self._shift_down:
+                self._shift_down = True
+                self._shift_clean = not self._others_down and not (
+                    event.modifiers() & _OTHER_MODIFIERS
+                )
+        else:
+            self._others_down.add(event.key())
+            self._shift_clean = False
+            self.reset()
+        return False
+
+    def _key_release(self, event: QKeyEvent) -> bool:
+        if event.isAutoRepeat():
+            return False
+        if event.key() != Qt.Key.Key_Shift:
+            self._others_down.discard(event.key())
+            return False
+        if not self._shift_down:
+            return False
+        self._shift_down = False
+        if not self._shift_clean:
+            self.reset()
+            return False
+        now = time.monotonic()
+        if self.count and (now - self._last_press) * 1000 > self.window_ms:
+            self.count = 0
+        self._last_press = now
+        self.count += 1
+        self.progress.emit(self.count)
+        if self.count >= PRESSES:
+            self.count = 0
+            self.trigger()
+            return True
+        self._reset_timer.start(self.window_ms)
+        return False
+
+    # -- the exit path ---------------------------------------------------------------
+    def trigger(self) -> None:
+        """Hide everything, clear our clipboard, lock, run the after-exit action, end."""
+        if self._running:
+            return
+        self._running = True
+        start = time.perf_counter()
+        hide_all_windows(self._app)
+        self.timings["hidden"] = time.perf_counter() - start
+        self._reset_timer.stop()
+        with contextlib.suppress(Exception):
+            self.triggered.emit()
+        with contextlib.suppress(Exception):
+            clear_clipboard_if_ours()
+        self._lock_with_deadline()
+        self.timings["locked"] = time.perf_counter() - start
+        with contextlib.suppress(Exception):
+            self.after_exit.run()
+        self.timings["ended"] = time.perf_counter() - start
+        try:
+            self.exit_func(0)
+        finally:
+            self._running = False
+
+    def _lock_with_deadline(self) -> None:
+        if self.on_exit is None:
+            return
+        done = threading.Event()
+
+        def lock() -> None:
+            try:
+                self.on_exit()  # type: ignore[misc]
+            except Exception:  # nothing useful to show: we are leaving
+                pass
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=lock, name="quick-exit-lock", daemon=True)
+        worker.start()
+        done.wait(self.lock_deadline)
+
+
+def hide_all_windows(app: QApplication | None = None) -> None:
+    """Close popups and hide every window at once, then push the hide to the window system."""
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    if app is None:
+        return
+    for _ in range(50):
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            break
+        popup.hide()
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
+    for window in QGuiApplication.topLevelWindows():
+        if window.isVisible():
+            window.hide()
+    with contextlib.suppress(Exception):
+        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        QGuiApplication.sync()  # round trip to the window system: the unmap has arrived
+
+
+def trigger_quick_exit() -> None:
+    """Run the installed quick exit; without one, hide everything and end the process."""
+    current = QuickExit.current()
+    if current is not None:
+        current.trigger()
+        return
+    hide_all_windows()
+    clear_clipboard_if_ours()
+    hard_exit(0)
+
+
+# -- widgets -----------------------------------------------------------------------------
+_BUTTON_STYLE = """
+QPushButton#quickExitButton {
+    background-color: #b10e1e; color: white; font-weight: bold;
+    border: 2px solid #7a0a14; border-radius: 4px; padding: 6px 14px;
+}
+QPushButton#quickExitButton:hover { background-color: #8e0b18; }
+QPushButton#quickExitButton:focus { border: 3px solid #ffdd00; }
+"""
+
+
+class QuickExitButton(QPushButton):
+    """The red "Quick exit" button every window and dialog can embed."""
+
+    def __init__(self, parent: QWidget | None = None, text: str = "Quick exit") -> None:
+        super().__init__(text, parent)
+        self._label = text
+        self.setObjectName("quickExitButton")
+        self.setAccessibleName("Quick exit")
+        self.setAccessibleDescription(
+            "Hides SafeDiary, locks the diary and closes the app at once."
+        )
+        self.setToolTip(TOOLTIP)
+        self.setAutoDefault(False)
+        self.setDefault(False)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet(_BUTTON_STYLE)
+        self.clicked.connect(trigger_quick_exit)
+        self._source: QuickExit | None = None
+        self._follow_progress()
+
+    def _follow_progress(self) -> None:
+        current = QuickExit.current()
+        if current is not None and current is not self._source:
+            self._source = current
+            current.progress.connect(self._show_progress)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._follow_progress()  # the quick exit may have been installed after this button
+        super().showEvent(event)
+
+    def _show_progress(self, count: int) -> None:
+        """A discreet hint on the button itself: filled dots for Shift presses so far."""
+        with contextlib.suppress(RuntimeError):  # the button may already be deleted
+            if count <= 0:
+                self.setText(self._label)
+            else:
+                dots = "●" * count + "○" * (PRESSES - count)
+                self.setText(f"{self._label} {dots}")
+
+
+class QuickExitIndicator(QWidget):
+    """A small, quiet line that appears while Shift is being pressed: "Shift: 2 of 3"."""
+
+    def __init__(self, parent: QWidget | None = None, quick_exit: QuickExit | None = None):
+        super().__init__(parent)
+        self.setObjectName("quickExitIndicator")
+        self.setAccessibleName("Quick exit progress")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.label)
+        self.hide()
+        source = quick_exit or QuickExit.current()
+        if source is not None:
+            source.progress.connect(self.show_progress)
+
+    def show_progress(self, count: int) -> None:
+        with contextlib.suppress(RuntimeError):
+            if count <= 0:
+                self.label.clear()
+                self.hide()
+                return
+            left = PRESSES - count
+            more = "1 more time" if left == 1 else f"{left} more times"
+            self.label.setText(f"{'●' * count}{'○' * left}  Press Shift {more} to leave")
+            self.label.setAccessibleName(self.label.text())
+            self.show()
