@@ -75,6 +75,9 @@ class AppController(QObject):
         window.opened.connect(self.on_opened)
         window.opened_with_recovery_key.connect(self._after_recovery)
         window.quick_exit_requested.connect(self.quick_exit)
+        from safediary.gui.keychain_ui import install_keychain_unlock
+
+        install_keychain_unlock(window, self.location)  # only if remembered on this computer
         return self._show_start(window)
 
     def _show_start(self, window: QWidget) -> QWidget:
