@@ -116,6 +116,7 @@ class Concealment(QObject):
         block_capture: bool = True,
         disguise: bool = False,
         disguise_title: str = DEFAULT_DISGUISE_TITLE,
+        icon: QIcon | None = None,
     ) -> None:
         super().__init__(app)
         self._app = app
@@ -124,7 +125,7 @@ class Concealment(QObject):
         self._disguise_title = disguise_title.strip() or DEFAULT_DISGUISE_TITLE
         self._real_display_name = app.applicationDisplayName()
         self._real_icon = app.windowIcon()
-        self._icon: QIcon | None = None
+        self._icon: QIcon | None = icon if icon is not None and not icon.isNull() else None
         self._busy = False
         self.blocked: int = 0  # windows the OS agreed to keep out of captures
         app.installEventFilter(self)

@@ -46,8 +46,9 @@ _INPUT_EVENTS = frozenset(
 def close_all_dialogs(app: QApplication | None = None) -> int:
     """Close every popup, menu and dialog (modal ones first); return how many were closed.
 
-    A dialog may define ``about_to_lock()`` to keep its unsaved work (for example as
-    an encrypted draft); it is called before the dialog is closed. Dialogs are ended
+    A dialog may define ``about_to_lock()`` or ``keep_draft()`` to keep its unsaved
+    work as an encrypted draft, and ``force_close()`` to close without questions;
+    they are called before the dialog is closed. Dialogs are ended
     with the base ``QDialog.done(Rejected)`` so a subclass cannot stop the lock by
     asking "discard changes?".
     """
@@ -77,12 +78,18 @@ def close_all_dialogs(app: QApplication | None = None) -> int:
 
 
 def _end(widget: QWidget) -> None:
-    hook = getattr(widget, "about_to_lock", None)
-    if callable(hook):
-        with contextlib.suppress(Exception):  # keeping a draft must never stop the lock
-            hook()
+    for name in ("about_to_lock", "keep_draft"):
+        hook = getattr(widget, name, None)
+        if callable(hook):
+            with contextlib.suppress(Exception):  # keeping a draft must never stop the lock
+                hook()
+    force = getattr(widget, "force_close", None)
+    if callable(force):
+        with contextlib.suppress(Exception):
+            force()
     if isinstance(widget, QDialog):
-        QDialog.done(widget, QDialog.DialogCode.Rejected)
+        if widget.isVisible():
+            QDialog.done(widget, QDialog.DialogCode.Rejected)
     else:
         widget.close()
     if widget.isVisible():

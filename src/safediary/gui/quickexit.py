@@ -165,7 +165,9 @@ class QuickExit(QObject):
     @staticmethod
     def current() -> QuickExit | None:
         """The quick exit installed in this application, if any."""
-        return _current
+        from shiboken6 import isValid
+
+        return _current if _current is not None and isValid(_current) else None
 
     def uninstall(self) -> None:
         global _current
@@ -386,3 +388,126 @@ class QuickExitIndicator(QWidget):
             self.label.setText(f"{'●' * count}{'○' * left}  Press Shift {more} to leave")
             self.label.setAccessibleName(self.label.text())
             self.show()
+
+
+# -- wiring into the app controller ----------------------------------------------------
+AFTER_EXIT_KIND_KEY = "after_exit_kind"
+AFTER_EXIT_TARGET_KEY = "after_exit_target"
+
+
+class Protection(QObject):
+    """Quick exit, idle lock, screen-lock watcher and concealment for one app controller.
+
+    The controller (``safediary.gui.application.AppController``) calls
+    :func:`install` once; :meth:`trigger` is its quick exit and
+    :meth:`apply_preferences` follows the Settings dialog. By default the quick
+    exit ends with ``QApplication.exit(0)`` (so tests that build a controller keep
+    running); ``run_gui`` sets :attr:`end_process` so the real app ends at once.
+    """
+
+    def __init__(self, controller: object, app: QApplication) -> None:
+        # Owned by the controller: when it goes, every filter below goes with it.
+        super().__init__(controller if isinstance(controller, QObject) else app)
+        from safediary.gui.concealment import Concealment
+        from safediary.gui.idle import IdleLock
+        from safediary.gui.screenlock import ScreenLockWatcher
+
+        self.controller = controller
+        self.end_process = False
+        prefs = getattr(controller, "prefs", None)
+        self.quick_exit = QuickExit(
+            app, self._drop_keys, exit_func=self._finish, after_exit=self._after_exit()
+        )
+        self.idle = IdleLock(
+            app,
+            float(getattr(prefs, "auto_lock_minutes", 5)),
+            self._lock,
+            should_lock=self._is_open,
+        )
+        self.screen = ScreenLockWatcher(app, self)
+        self.screen.lockRequested.connect(self._screen_locked)
+        disguised = bool(getattr(prefs, "disguise_title", False))
+        self.concealment = Concealment(app, disguise=disguised, icon=self._disguise_icon())
+        for part in (self.quick_exit, self.idle, self.screen, self.concealment):
+            part.setParent(self)
+
+    # the controller's own names, read defensively so both sides can evolve
+    def _is_open(self) -> bool:
+        c = self.controller
+        return getattr(c, "vault", None) is not None and getattr(c, "main_window", None) is not None
+
+    def _lock(self) -> None:
+        lock = getattr(self.controller, "lock", None)
+        if callable(lock) and self._is_open():
+            lock()
+
+    def _screen_locked(self, _reason: str) -> None:
+        from safediary.gui.idle import close_all_dialogs
+
+        if self._is_open():
+            close_all_dialogs()
+            self._lock()
+
+    def _after_exit(self) -> AfterExit:
+        settings = getattr(self.controller, "settings", None)
+        value = getattr(settings, "value", None)
+        if not callable(value):
+            return AfterExit()
+        return AfterExit.from_setting(
+            value(AFTER_EXIT_KIND_KEY, ""), value(AFTER_EXIT_TARGET_KEY, "")
+        )
+
+    @staticmethod
+    def _disguise_icon() -> object:
+        with contextlib.suppress(Exception):
+            from safediary.gui.application import app_icon
+
+            return app_icon(True)
+        return None
+
+    def apply_preferences(self, prefs: object) -> None:
+        """Follow changed settings: idle minutes, disguise, the after-exit action."""
+        self.idle.set_minutes(float(getattr(prefs, "auto_lock_minutes", 5)))
+        self.concealment.set_disguise(bool(getattr(prefs, "disguise_title", False)))
+        self.quick_exit.after_exit = self._after_exit()
+
+    def trigger(self) -> None:
+        self.quick_exit.trigger()
+
+    def _drop_keys(self) -> None:
+        """Runs on the quick exit's helper thread: flags and locks only, no widgets."""
+        from safediary.gui.workers import runner
+
+        with contextlib.suppress(Exception):
+            runner().cancel_all()  # only sets flags; nobody waits for the workers
+        c = self.controller
+        vault = getattr(c, "vault", None)
+        with contextlib.suppress(AttributeError):
+            c.vault = None  # type: ignore[attr-defined]
+        if vault is not None:
+            with contextlib.suppress(Exception):
+                vault.lock()
+        discard = getattr(getattr(c, "start_window", None), "discard", None)
+        if callable(discard):
+            with contextlib.suppress(Exception):
+                discard()  # a vault made during first run and not yet handed over
+
+    def _finish(self, status: int) -> None:
+        with contextlib.suppress(AttributeError):
+            self.controller.exit_code = status  # type: ignore[attr-defined]
+        if self.end_process:
+            hard_exit(status)
+        QApplication.exit(status)
+
+
+def install(controller: object) -> Protection:
+    """Set up quick exit and the lock triggers for the app controller (called by it)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    protection = Protection(controller, app)
+    script = os.environ.get("SAFEDIARY_TEST_SCRIPT")
+    if script:
+        from safediary.gui.scripted import run_script
+
+        run_script(script, controller, protection)
+    return protection

@@ -66,7 +66,7 @@ class ScreenLockWatcher(QObject):
         self._app = app
         self.sources: list[str] = []
         self._native: _WindowsSessionFilter | None = None
-        app.commitDataRequest.connect(lambda *_: self.lockRequested.emit("session ending"))
+        app.commitDataRequest.connect(self._on_commit_data)
         app.applicationStateChanged.connect(self._on_app_state)
         self.sources.append("qt-session")
         if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
@@ -79,8 +79,10 @@ class ScreenLockWatcher(QObject):
             from PySide6.QtDBus import QDBusConnection
         except ImportError:
             return
-        session = QDBusConnection.sessionBus()
-        if session.isConnected():
+        # Without an address libdbus would "autolaunch" a bus and leave files behind.
+        address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+        session = QDBusConnection.sessionBus() if address and address != "disabled:" else None
+        if session is not None and session.isConnected():
             # Any sender: a locker may start after us, and a false "locked" only locks.
             for path, iface in _SCREENSAVERS:
                 if session.connect(
@@ -146,6 +148,9 @@ class ScreenLockWatcher(QObject):
         self.lockRequested.emit("session locked")
 
     # -- Qt ------------------------------------------------------------------------------
+    def _on_commit_data(self, *_args: object) -> None:
+        self.lockRequested.emit("session ending")
+
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationSuspended:
             self.lockRequested.emit("suspended")
