@@ -137,6 +137,8 @@ class AppController(QObject):
                 QApplication.quit()
 
     def _preferences_changed(self) -> None:
+        if self._quick_exit is not None:  # idle minutes, disguise, after-exit action
+            self._quick_exit.apply_preferences(self.prefs)  # type: ignore[attr-defined]
         if self._idle is not None:
             with contextlib.suppress(Exception):
                 self._idle.set_minutes(self.prefs.auto_lock_minutes)  # type: ignore[attr-defined]
@@ -157,6 +159,9 @@ class AppController(QObject):
         if window is not None:
             window.close_dialogs()  # type: ignore[attr-defined]
             window.hide()
+        from safediary.gui.idle import close_all_dialogs
+
+        close_all_dialogs()  # message boxes, menus, anything the list above missed
         for widget in QApplication.topLevelWidgets():
             if widget is not window and widget is not self.start_window and widget.isVisible():
                 widget.close()
@@ -168,6 +173,9 @@ class AppController(QObject):
 
     def quick_exit(self) -> None:
         """Hide every window at once, lock, and quit with exit code 0."""
+        if self._quick_exit is not None:  # gui/quickexit.py: hide, clear, lock, end
+            self._quick_exit.trigger()  # type: ignore[attr-defined]
+            return
         for widget in QApplication.topLevelWidgets():
             widget.hide()
         QApplication.processEvents()
@@ -206,6 +214,8 @@ def run_gui(location: DataLocation) -> int:
     app.setQuitOnLastWindowClosed(False)
     location.root.mkdir(parents=True, exist_ok=True)
     controller = AppController(location)
+    if controller._quick_exit is not None:  # quick exit ends the process at once
+        controller._quick_exit.end_process = True  # type: ignore[attr-defined]
     app.setWindowIcon(app_icon(controller.prefs.disguise_title))
     app.aboutToQuit.connect(controller._drop_vault)
     controller.start()
