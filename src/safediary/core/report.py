@@ -1,0 +1,246 @@
+"""The diary report: a PDF the police can read in minutes, and the user can trust.
+
+``render_report`` builds the PDF in memory (for the in-app preview and for
+printing); ``write_report`` saves it atomically where the user chose. That is
+the one place the report leaves the vault. No Qt here.
+
+    from safediary.core.report import ReportOptions, write_report
+    write_report(vault, dest_pdf_path, ReportOptions())
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
+
+from safediary.core import report_sections as sections
+from safediary.core.fsutil import atomic_write
+from safediary.core.report_data import (
+    CancelFn,
+    ProgressFn,
+    ReportCancelled,
+    ReportData,
+    ReportOptions,
+    collect,
+    fmt_datetime,
+    select_incidents,
+)
+from safediary.core.report_text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean
+
+__all__ = [
+    "ReportCancelled",
+    "ReportOptions",
+    "render_report",
+    "select_incidents",
+    "write_report",
+]
+
+MARGIN = 18 * mm
+FOOTER = 14 * mm
+_PAPER = {"A4": A4, "Letter": LETTER}
+
+# Progress is reported as (done, PROGRESS_TOTAL): gathering is the first part,
+# laying out the pages the rest.
+PROGRESS_TOTAL = 1000
+_GATHERED = 150
+_STORY_BUILT = 250
+
+
+class _Progress:
+    """Turns work done into (done, total) calls and checks for cancel."""
+
+    def __init__(self, progress: ProgressFn | None, cancel: CancelFn | None) -> None:
+        self._progress = progress
+        self._cancel = cancel
+        self._last = -1
+
+    def check(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise ReportCancelled("The report was stopped. Nothing was saved.")
+
+    def report(self, done: int) -> None:
+        self.check()
+        done = max(0, min(PROGRESS_TOTAL, done))
+        if self._progress is not None and done != self._last:
+            self._last = done
+            self._progress(done, PROGRESS_TOTAL)
+
+
+def _numbered_canvas(footer: _Footer) -> type[Canvas]:
+    """A canvas that holds every page until the end, so it can print "Page N of M"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                footer.draw(self, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class _Footer:
+    """The foot of every page: page N of M, the report date and the diary fingerprint."""
+
+    def __init__(self, data: ReportData, page_width: float) -> None:
+        name = clean(data.options.user_name.strip())
+        if len(name) > 60:
+            name = name[:59] + "…"
+        title = f"Incident diary of {name}" if name else "Incident diary"
+        self.left = f"{title} — report made {fmt_datetime(data.generated_at)}"
+        self.fingerprint = f"Diary fingerprint: {data.fingerprint}"
+        self.width = page_width
+
+    def draw(self, canvas: Canvas, total: int) -> None:
+        page = canvas.getPageNumber()
+        y = FOOTER
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y + 9, self.width - MARGIN, y + 9)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(SANS, 7.5)
+        canvas.drawString(MARGIN, y, self.left)
+        canvas.setFont(SANS_BOLD, 8.5)
+        canvas.drawRightString(self.width - MARGIN, y, f"Page {page} of {total}")
+        canvas.setFont(MONO, 6.5)
+        canvas.drawString(MARGIN, y - 9, self.fingerprint)
+        canvas.restoreState()
+
+
+class _Doc(BaseDocTemplate):
+    """Counts laid-out flowables for progress and stops when cancelled."""
+
+    def __init__(self, buffer: io.BytesIO, tracker: _Progress, count: int, **kw: Any) -> None:
+        super().__init__(buffer, **kw)
+        self._tracker = tracker
+        self._count = max(1, count)
+        self._done = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        self._done += 1
+        span = PROGRESS_TOTAL - _STORY_BUILT - 10
+        self._tracker.report(_STORY_BUILT + span * min(self._done, self._count) // self._count)
+
+
+def _story(data: ReportData, st: Styles, width: float, tracker: _Progress) -> list[Flowable]:
+    ticks = {"n": 0}
+    total = max(1, len(data.incidents))
+
+    def tick() -> None:
+        ticks["n"] += 1
+        tracker.report(_GATHERED + (_STORY_BUILT - _GATHERED) * ticks["n"] // total)
+
+    story: list[Flowable] = []
+    story += sections.cover(data, st, width)
+    story += sections.kinds_section(data, st, width)
+    story += sections.people_section(data, st, width)
+    story += sections.about(data, st)
+    story.append(PageBreak())
+    story += sections.log_section(data, st, width)
+    story.append(PageBreak())
+    story += sections.entries_section(data, st, width, tick)
+    story.append(PageBreak())
+    story += sections.evidence_section(data, st, width)
+    extra = sections.checklist_section(data, st, width)
+    if extra:
+        story += [PageBreak(), *extra]
+    statement = sections.statement_section(data, st)
+    if statement:
+        story += [PageBreak(), *statement, Spacer(1, 18)]
+    else:
+        story.append(PageBreak())
+    story += sections.declaration_section(data, st, width)
+    return story
+
+
+def render_report(
+    vault: Any,
+    options: ReportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> bytes:
+    """Build the report in memory and return the PDF bytes.
+
+    ``progress(done, total)`` is called as work advances; ``cancel()`` returning
+    True stops the work with :class:`ReportCancelled`. Nothing is written to disk.
+    """
+    options = options or ReportOptions()
+    tracker = _Progress(progress, cancel)
+    tracker.report(0)
+    data = collect(vault, options, cancel=tracker.check)
+    tracker.report(_GATHERED)
+    st = Styles()
+    page_width, page_height = _PAPER[options.paper]
+    width = page_width - 2 * MARGIN
+    story = _story(data, st, width, tracker)
+    buffer = io.BytesIO()
+    footer = _Footer(data, page_width)
+    doc = _Doc(
+        buffer,
+        tracker,
+        len(story),
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=FOOTER + 14,
+        title="Incident diary",
+        author=clean(options.user_name.strip()),
+        subject="Incident diary report",
+        creator="SafeDiary",
+        producer="SafeDiary",
+        pageCompression=1,
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    tracker.report(PROGRESS_TOTAL)
+    return buffer.getvalue()
+
+
+def write_report(
+    vault: Any,
+    dest_path: Path | str,
+    options: ReportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> Path:
+    """Build the report and save it at ``dest_path`` atomically (temp, fsync, rename)."""
+    dest = Path(dest_path)
+    pdf = render_report(vault, options, progress=progress, cancel=cancel)
+    atomic_write(dest, pdf)
+    return dest

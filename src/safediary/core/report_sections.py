@@ -1,0 +1,725 @@
+"""The sections of the PDF report, each a list of reportlab flowables.
+
+All user text goes through :mod:`safediary.core.report_text`, which escapes
+Paragraph markup and splits long text so it can flow across pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from safediary.core import checklist as checklist_mod
+from safediary.core import taxonomy
+from safediary.core.incidents import Incident
+from safediary.core.pattern import WEEKDAY_NAMES, WINDOW_DAYS
+from safediary.core.people import Person
+from safediary.core.report_chart import incidents_chart
+from safediary.core.report_data import (
+    EvidenceItem,
+    ReportData,
+    fmt_date,
+    fmt_datetime,
+    fmt_size,
+    fmt_weekday,
+    fmt_when,
+)
+from safediary.core.report_text import (
+    ACCENT,
+    MONO,
+    RULE,
+    SHADE,
+    Styles,
+    cell,
+    is_short,
+    markup,
+    paragraphs,
+    shorten,
+)
+
+Story = list[Flowable]
+Tick = Callable[[], None]
+
+HASH_HELP = (
+    "Each file's SHA-256 fingerprint was worked out from the original file when it was "
+    "put into the diary. Anyone can check that a copy of a file is exact by working out its "
+    "SHA-256 and comparing all 64 characters with the list below. On Windows: "
+    f"<font name='{MONO}'>certutil -hashfile FILE SHA256</font>. On macOS: "
+    f"<font name='{MONO}'>shasum -a 256 FILE</font>. On Linux: "
+    f"<font name='{MONO}'>sha256sum FILE</font>. Exact copies of the files can be exported "
+    "from SafeDiary."
+)
+
+DECLARATION = (
+    "I declare that the entries in this diary were written by me, that I wrote each one "
+    "down at the time shown as “written down”, and that to the best of my knowledge and "
+    "belief they are a true account of what happened."
+)
+
+ABOUT = (
+    "This diary was kept in SafeDiary, an encrypted diary for people who are being "
+    "stalked or harassed. Each entry shows when it happened and when it was written down; "
+    "the time it was written down is set by the program and cannot be changed. An entry "
+    "that was changed later says so, and every earlier version is kept. All versions are "
+    "linked in a hash chain: the fingerprint printed at the foot of every page changes if "
+    "any entry is added or changed, so two copies of this report with the same "
+    "fingerprint come from the same diary contents."
+)
+
+
+def _kinds_text(kinds: Iterable[str]) -> str:
+    ordered = sorted(kinds, key=lambda k: taxonomy.KIND_IDS.index(k) if k in taxonomy.KINDS else 99)
+    return ", ".join(taxonomy.label(k) for k in ordered)
+
+
+def _people_names(incident: Incident, people: dict[int, Person]) -> str:
+    return "; ".join(people[p].name for p in incident.people if p in people)
+
+
+def _grid(data: list[list[Any]], widths: Sequence[float], *, header: bool = True) -> Table:
+    table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, splitByRow=1)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style += [
+            ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+            ("LINEBELOW", (0, 0), (-1, 0), 0, ACCENT),
+        ]
+        style += [("BACKGROUND", (0, r), (-1, r), SHADE) for r in range(2, len(data), 2)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _facts(rows: list[tuple[str, Any]], st: Styles, width: float) -> Table:
+    """A two-column table of labels and values (values are flowables or short text)."""
+    data = []
+    for label, value in rows:
+        data.append(
+            [
+                Paragraph(label, st.label),
+                value if not isinstance(value, str) else cell(value, st.body),
+            ]
+        )
+    table = Table(data, colWidths=[width * 0.27, width * 0.73], splitByRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+# ----------------------------------------------------------------------------- cover
+
+
+def _period(data: ReportData) -> str:
+    opts = data.options
+    first = opts.start or data.summary.first_at
+    last = data.summary.last_at
+    if opts.end is not None:
+        last = opts.end - timedelta(microseconds=1)  # the end is exclusive
+    if first is None or last is None:
+        return "No entries in the period chosen"
+    return f"{fmt_date(first)} to {fmt_date(last)}"
+
+
+def cover(data: ReportData, st: Styles, width: float) -> Story:
+    """Title, key facts, the pattern at a glance, the chart and the kinds summary."""
+    opts = data.options
+    summary = data.summary
+    story: Story = [Paragraph("Incident diary", st.title)]
+    if opts.user_name.strip():
+        story.append(Paragraph("Kept by " + markup(opts.user_name.strip()), st.subtitle))
+    story.append(Spacer(1, 10))
+    reported = [i for i in data.incidents if i.police_reference.strip() or i.reported_to.strip()]
+    refs = [i for i in data.incidents if i.police_reference.strip()]
+    involved = data.people_involved
+    facts: list[tuple[str, Any]] = [
+        ("Period covered", _period(data)),
+        ("Report made", fmt_datetime(data.generated_at, weekday=True, zone=True)),
+        ("Entries in this report", f"{summary.total}"),
+        (
+            "Reported",
+            f"{len(reported)} of {summary.total} entries were reported to someone; "
+            f"{len(refs)} have a crime or reference number",
+        ),
+        ("Evidence files", f"{len(data.evidence)} (listed in the evidence index)"),
+    ]
+    if involved:
+        names = "; ".join(p.name for p in involved)
+        facts.append(("People involved", shorten(names, 600)[0]))
+    story.append(_facts(facts, st, width))
+    story.append(Spacer(1, 10))
+    story += _pattern(data, st, width)
+    story.append(PageBreak())
+    return story
+
+
+def _pattern(data: ReportData, st: Styles, width: float) -> Story:
+    summary = data.summary
+    story: Story = [Paragraph("The pattern at a glance", st.h1)]
+    if not summary.total:
+        return [*story, Paragraph("There are no entries in this report.", st.body)]
+    esc = summary.escalation
+    notes = [
+        f"<b>{esc.recent}</b> incident{'s' if esc.recent != 1 else ''} in the {WINDOW_DAYS} days "
+        f"{fmt_date(esc.recent_start)} to {fmt_date(esc.today)}, compared with "
+        f"<b>{esc.previous}</b> in the {WINDOW_DAYS} days before "
+        f"({fmt_date(esc.previous_start)} to {fmt_date(esc.recent_start - timedelta(days=1))})."
+        + (" <b>It is happening more often.</b>" if esc.rising else "")
+    ]
+    for first in summary.first_serious:
+        notes.append(
+            f"First <b>{markup(first.label.lower())}</b>: {fmt_date(first.on)} "
+            f"(entry No. {first.number})."
+        )
+    busiest = [WEEKDAY_NAMES[d] for d in summary.busiest_weekdays]
+    hours = [f"{h:02d}:00–{(h + 1) % 24:02d}:00" for h in summary.busiest_hours]
+    if summary.total >= 3 and busiest:
+        notes.append(
+            f"Most often on {', '.join(busiest[:3])}; most often between {', '.join(hours[:3])}."
+        )
+    for pid in summary.people_with_course_of_conduct:
+        person = data.people.get(pid)
+        if person is not None:
+            notes.append(
+                f"{markup(shorten(person.name, 80)[0])} is involved in "
+                f"<b>{summary.per_person[pid]}</b> separate entries."
+            )
+    for note in notes:
+        story.append(Paragraph(note, st.body, bulletText="•"))
+    story.append(Spacer(1, 8))
+    without = [0] * len(summary.buckets)
+    for incident in data.incidents:
+        if not incident.kinds:
+            day = incident.occurred_at.date()
+            for index, bucket in enumerate(summary.buckets):
+                if bucket.start <= day < bucket.end:
+                    without[index] += 1
+                    break
+    story.append(incidents_chart(summary, width, without_kind=without))
+    return story
+
+
+def kinds_section(data: ReportData, st: Styles, width: float) -> Story:
+    """How often each kind of behaviour was recorded, with its first and latest date."""
+    summary = data.summary
+    if not summary.kind_counts:
+        return []
+    block: Story = [Paragraph("Kinds of behaviour recorded", st.h1)]
+    firsts: dict[str, Incident] = {}
+    lasts: dict[str, Incident] = {}
+    for incident in data.incidents:
+        for kind in incident.kinds:
+            firsts.setdefault(kind, incident)
+            lasts[kind] = incident
+    rows: list[list[Any]] = [
+        [Paragraph(h, st.cell_head) for h in ("Kind of behaviour", "Entries", "First", "Latest")]
+    ]
+    for kind, count in sorted(summary.kind_counts.items(), key=lambda kv: -kv[1]):
+        rows.append(
+            [
+                Paragraph(markup(taxonomy.label(kind)), st.cell),
+                Paragraph(str(count), st.cell),
+                Paragraph(fmt_date(firsts[kind].occurred_at), st.cell),
+                Paragraph(fmt_date(lasts[kind].occurred_at), st.cell),
+            ]
+        )
+    block.append(_grid(rows, [width * 0.52, width * 0.12, width * 0.18, width * 0.18]))
+    block.append(
+        Paragraph(
+            "An entry can record more than one kind of behaviour, so these numbers can add up "
+            "to more than the number of entries.",
+            st.muted,
+        )
+    )
+    return [KeepTogether(block), Spacer(1, 12)]
+
+
+def about(data: ReportData, st: Styles) -> Story:
+    """How the report was made and what was left out."""
+    opts = data.options
+    story: Story = [Paragraph("About this report", st.h2), Paragraph(ABOUT, st.small)]
+    left_out = []
+    if not opts.include_private:
+        left_out.append("Entries marked private by the diary's author are not included.")
+    if not opts.include_feelings:
+        left_out.append("The author chose not to include their feelings and the effect on them.")
+    if opts.kinds is not None:
+        left_out.append(
+            "Only entries of these kinds are included: " + _kinds_text(opts.kinds) + "."
+        )
+    if opts.people is not None:
+        names = [data.people[p].name for p in opts.people if p in data.people]
+        left_out.append("Only entries involving: " + markup("; ".join(names)) + ".")
+    for line in left_out:
+        story.append(Paragraph(line, st.small, bulletText="•"))
+    return story
+
+
+# ----------------------------------------------------------------------------- people
+
+
+def people_section(data: ReportData, st: Styles, width: float) -> Story:
+    involved = data.people_involved
+    if not involved:
+        return []
+    story: Story = [Paragraph("People involved", st.h1)]
+    numbers: dict[int, list[int]] = {}
+    for incident in data.incidents:
+        for pid in incident.people:
+            numbers.setdefault(pid, []).append(incident.number)
+    for person in involved:
+        nums = numbers.get(person.id, [])
+        shown = ", ".join(str(n) for n in nums[:40]) + (" …" if len(nums) > 40 else "")
+        head = "<b>" + markup(shorten(person.name, 300)[0]) + "</b>"
+        if person.relationship.strip():
+            head += " — " + markup(shorten(person.relationship, 200)[0])
+        block: Story = [Paragraph(head, st.body)]
+        entries = "1 entry" if len(nums) == 1 else f"{len(nums)} entries"
+        block.append(Paragraph(f"In {entries} (No. {shown}).", st.muted))
+        for label, text in (
+            ("Description", person.description),
+            ("Vehicle", person.vehicle),
+            ("Other details", person.notes),
+        ):
+            if text.strip():
+                block.append(Paragraph(label, st.label))
+                block += paragraphs(text, st.body)
+        block.append(Spacer(1, 8))
+        story += block
+    return story
+
+
+# ----------------------------------------------------------------------------- log
+
+
+def log_section(data: ReportData, st: Styles, width: float) -> Story:
+    story: Story = [
+        Paragraph("Chronological log", st.h1),
+        Paragraph(
+            "One line per entry, in the order things happened. Text is shortened here; "
+            "every entry is printed in full in the next section.",
+            st.muted,
+        ),
+        Spacer(1, 6),
+    ]
+    if not data.incidents:
+        return [*story, Paragraph("There are no entries in this report.", st.body)]
+    heads = ("No.", "Date and time", "Where", "What happened", "Witnesses", "Evidence", "Reported")
+    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
+    for incident in data.incidents:
+        rows.append(_log_row(incident, data, st))
+    fractions = (0.045, 0.115, 0.125, 0.355, 0.12, 0.1, 0.14)
+    story.append(_grid(rows, [width * f for f in fractions]))
+    return story
+
+
+def _flat(text: str) -> str:
+    """Text on one line (the log is a summary; the entries keep the line breaks)."""
+    return " ".join(text.split())
+
+
+def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
+    start = incident.occurred_at
+    when = ("<b>approx.</b><br/>" if incident.approximate else "") + (
+        f"{fmt_date(start)}<br/>{fmt_weekday(start)}, {start:%H:%M}"
+    )
+    if incident.occurred_until is not None:
+        until = incident.occurred_until.astimezone(start.tzinfo)
+        when += " to " + (f"{until:%H:%M}" if until.date() == start.date() else fmt_datetime(until))
+    see = f" <i>(in full: entry No. {incident.number})</i>"
+    what = ""
+    if incident.kinds:
+        what = "<b>" + markup(_kinds_text(incident.kinds)) + "</b><br/>"
+    text, cut = shorten(_flat(incident.description), 320)
+    what += markup(text) + (see if cut else "")
+    if incident.order_breached:
+        what += "<br/><b>Court order breached.</b>"
+    if incident.private:
+        what += "<br/><i>(marked private)</i>"
+    witnesses, wcut = shorten(_flat(incident.witnesses), 160)
+    evidence = ", ".join(e.ref for e in data.evidence_by_incident.get(incident.id, []))
+    reported_bits = []
+    if incident.reported_to.strip():
+        reported_bits.append(markup(shorten(incident.reported_to, 140)[0]))
+    if incident.officer.strip():
+        reported_bits.append(markup(shorten(incident.officer, 100)[0]))
+    if incident.police_reference.strip():
+        reported_bits.append(
+            "Ref: <b>" + markup(shorten(incident.police_reference, 200)[0]) + "</b>"
+        )
+    location, lcut = shorten(_flat(incident.location), 160)
+    return [
+        Paragraph(f"<b>{incident.number}</b>", st.cell),
+        Paragraph(when, st.cell),
+        Paragraph(markup(location) + (see if lcut else ""), st.cell),
+        Paragraph(what, st.cell),
+        Paragraph(markup(witnesses) + (see if wcut else ""), st.cell),
+        Paragraph(evidence, st.cell),
+        Paragraph("<br/>".join(reported_bits), st.cell),
+    ]
+
+
+# ----------------------------------------------------------------------------- entries
+
+_LONG_FIELDS = (
+    ("description", "What happened"),
+    ("exact_words", "Exact words used"),
+    ("feelings", "How it made me feel"),
+    ("impact", "Effect on my daily life"),
+)
+_FEELING_FIELDS = {"feelings", "impact"}
+
+
+def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> Story:
+    story: Story = [Paragraph("The entries in full", st.h1)]
+    if not data.incidents:
+        return [*story, Paragraph("There are no entries in this report.", st.body)]
+    for index, incident in enumerate(data.incidents):
+        if index:
+            story.append(Spacer(1, 12))
+            story.append(CondPageBreak(140))
+        story += _entry(incident, data, st, width)
+        tick()
+    return story
+
+
+def _entry_header(incident: Incident, st: Styles, width: float) -> Table:
+    title = f"Entry No. {incident.number}"
+    if incident.private:
+        title += " (marked private)"
+    table = Table(
+        [[Paragraph(title, st.entry_head), Paragraph(markup(fmt_when(incident)), st.entry_head)]],
+        colWidths=[width * 0.32, width * 0.68],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    table.keepWithNext = 1
+    return table
+
+
+def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, bool]]:
+    """(label, text, already markup) for the fields shown in the entry's fact table."""
+    rows: list[tuple[str, str, bool]] = [
+        ("Happened", fmt_when(incident, zone=True), False),
+        ("Written down", fmt_datetime(incident.recorded_at, weekday=True, zone=True), False),
+    ]
+    if incident.amended:
+        rows.append(
+            (
+                "Amended",
+                f"Changed after it was first written down: version {incident.revision}, "
+                f"amended on {fmt_datetime(incident.saved_at, weekday=True, zone=True)}.",
+                False,
+            )
+        )
+    if incident.kinds:
+        rows.append(("Kind of behaviour", _kinds_text(incident.kinds), False))
+    people = _people_names(incident, data.people)
+    for label, text in (
+        ("Where", incident.location),
+        ("How contact was made", incident.contact_method),
+        ("Who did it", people),
+        ("Witnesses", incident.witnesses),
+        ("Others present", incident.others_present),
+    ):
+        if text.strip():
+            rows.append((label, text, False))
+    if incident.order_breached:
+        rows.append(("Court order", "A court order was breached.", False))
+    for label, text in (
+        ("Reported to", incident.reported_to),
+        ("Officer", incident.officer),
+        ("Crime reference", incident.police_reference),
+    ):
+        if text.strip():
+            rows.append((label, text, False))
+    evidence = data.evidence_by_incident.get(incident.id, [])
+    if evidence:
+        listed = "<br/>".join(
+            f"<b>{e.ref}</b> " + markup(shorten(e.original_name, 120)[0]) for e in evidence
+        )
+        rows.append(("Evidence", listed, True))
+    if incident.evidence_location.strip():
+        rows.append(("Where originals are kept", incident.evidence_location, False))
+    if incident.tags:
+        rows.append(("Tags", ", ".join(incident.tags), False))
+    return rows
+
+
+def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> Story:
+    story: Story = [_entry_header(incident, st, width)]
+    facts: list[tuple[str, Any]] = []
+    later: list[tuple[str, str]] = []
+    for label, text, is_markup in _short_fields(incident, data):
+        if is_markup:
+            facts.append((label, Paragraph(text, st.body)))
+        elif is_short(text):
+            facts.append((label, cell(text, st.body)))
+        else:
+            later.append((label, text))
+    story.append(Spacer(1, 4))
+    story.append(_facts(facts, st, width))
+    for name, label in _LONG_FIELDS:
+        if name in _FEELING_FIELDS and not data.options.include_feelings:
+            continue
+        text = getattr(incident, name)
+        if text.strip():
+            later.append((label, text))
+    for label, text in later:
+        heading = Paragraph(markup(label), st.label)
+        heading.keepWithNext = 1
+        story += [Spacer(1, 3), heading, *paragraphs(text, st.body)]
+    thumbs = _thumbnails(data.evidence_by_incident.get(incident.id, []), st, width)
+    if thumbs is not None:
+        story += [Spacer(1, 6), thumbs]
+    for revision in data.history.get(incident.id, [])[:-1]:
+        story += _earlier_version(revision, incident, data, st)
+    return story
+
+
+def _thumbnails(items: list[EvidenceItem], st: Styles, width: float) -> Flowable | None:
+    pictures = [e for e in items if e.thumbnail]
+    if not pictures:
+        return None
+    per_row = 4
+    side = (width - 8 * per_row) / per_row
+    cells: list[Any] = []
+    for item in pictures:
+        try:
+            image = Image(io.BytesIO(item.thumbnail or b""), lazy=0)
+        except Exception:  # a damaged thumbnail must not stop the report
+            continue
+        scale = min(side / image.imageWidth, (side * 0.8) / image.imageHeight)
+        image.drawWidth = image.imageWidth * scale
+        image.drawHeight = image.imageHeight * scale
+        caption = Paragraph(
+            f"<b>{item.ref}</b> " + markup(shorten(item.original_name, 60)[0]), st.muted
+        )
+        cells.append([image, caption])
+    if not cells:
+        return None
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    rows[-1] += [""] * (per_row - len(rows[-1]))
+    table = Table(rows, colWidths=[side + 8] * per_row, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return table
+
+
+def _earlier_version(revision: Any, current: Incident, data: ReportData, st: Styles) -> Story:
+    old: Incident = revision.incident
+    changed = []
+    for f in fields(Incident):
+        if f.name in ("id", "number", "recorded_at", "revision", "saved_at"):
+            continue
+        if f.name in _FEELING_FIELDS and not data.options.include_feelings:
+            continue
+        if getattr(old, f.name) != getattr(current, f.name):
+            changed.append(f.name)
+    story: Story = [
+        Spacer(1, 4),
+        Paragraph(
+            f"Earlier version {revision.revision}, saved on "
+            f"{fmt_datetime(revision.saved_at, weekday=True, zone=True)}"
+            + (": these fields were different." if changed else ": no printed field differs."),
+            st.label,
+        ),
+    ]
+    labels = dict(_LONG_FIELDS)
+    for name in changed:
+        value = getattr(old, name)
+        if name == "kinds":
+            text = _kinds_text(value)
+        elif name == "people":
+            text = "; ".join(data.people[p].name for p in value if p in data.people)
+        elif name in ("occurred_at", "occurred_until"):
+            text = fmt_datetime(value, weekday=True, zone=True) if value else "(none)"
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, tuple):
+            text = ", ".join(map(str, value))
+        else:
+            text = str(value) if value else "(empty)"
+        label = labels.get(name, name.replace("_", " ").capitalize())
+        story.append(Paragraph(markup(label) + ", then:", st.muted))
+        story += paragraphs(text, st.small)
+    return story
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+def evidence_section(data: ReportData, st: Styles, width: float) -> Story:
+    story: Story = [Paragraph("Evidence index", st.h1)]
+    if not data.evidence:
+        return [
+            *story,
+            Paragraph("No evidence files are linked to the entries in this report.", st.body),
+        ]
+    story += [Paragraph(HASH_HELP, st.small), Spacer(1, 6)]
+    heads = ("Ref", "File and its SHA-256 fingerprint", "Dates", "Entries")
+    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
+    for item in data.evidence:
+        name = markup(shorten(item.original_name, 300)[0]) or "(no name)"
+        kind = markup(item.mime or item.kind)
+        file_cell = [
+            Paragraph(f"<b>{name}</b><br/>{kind}, {fmt_size(item.size)}", st.cell),
+            Paragraph(item.sha256 or "(not recorded)", st.mono),
+        ]
+        dates = []
+        if item.modified_at is not None:
+            dates.append("<b>File date</b> " + fmt_datetime(item.modified_at))
+        if item.captured_at:
+            dates.append("<b>Taken</b> " + markup(_exif_text(item.captured_at)))
+        if item.camera:
+            dates.append("<b>Camera</b> " + markup(shorten(item.camera, 80)[0]))
+        if item.imported_at is not None:
+            dates.append("<b>Put in diary</b> " + fmt_datetime(item.imported_at))
+        entries = ", ".join(str(n) for n in item.incident_numbers)
+        rows.append(
+            [
+                Paragraph(f"<b>{item.ref}</b>", st.cell),
+                file_cell,
+                Paragraph("<br/>".join(dates), st.cell),
+                Paragraph(entries, st.cell),
+            ]
+        )
+    story.append(_grid(rows, [width * 0.06, width * 0.6, width * 0.26, width * 0.08]))
+    return story
+
+
+def _exif_text(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.utcoffset() is None:
+        return fmt_datetime(moment) + " (camera clock)"
+    return fmt_datetime(moment, zone=True)
+
+
+# ----------------------------------------------------------------------------- extras
+
+
+def checklist_section(data: ReportData, st: Styles, width: float) -> Story:
+    answers = data.checklist
+    if answers is None:
+        return []
+    story: Story = [
+        Paragraph("Stalking screening checklist", st.h1),
+        Paragraph(
+            f"Answered on {fmt_datetime(answers.answered_at, weekday=True)}"
+            + (
+                f" (the latest of {data.checklist_count} times it was answered)."
+                if data.checklist_count > 1
+                else "."
+            ),
+            st.body,
+        ),
+        Paragraph(markup(checklist_mod.SOURCE_NOTE), st.muted),
+        Spacer(1, 6),
+    ]
+    names = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in ("Question", "Answer")]]
+    for question in checklist_mod.QUESTIONS:
+        answer = answers.answers.get(question.id)
+        text = names.get(answer.value, answer.value) if answer else "Not answered"
+        note = answers.notes.get(question.id, "")
+        body: list[Any] = [Paragraph(markup(question.text), st.cell)]
+        if note.strip():
+            body.append(Paragraph("Note: " + markup(shorten(note, 1500)[0]), st.cell))
+        rows.append([body, Paragraph(f"<b>{text}</b>", st.cell)])
+    story.append(_grid(rows, [width * 0.82, width * 0.18]))
+    return story
+
+
+def statement_section(data: ReportData, st: Styles) -> Story:
+    text = data.options.statement
+    if not text.strip():
+        return []
+    return [Paragraph("My statement", st.h1), *paragraphs(text, st.body)]
+
+
+def declaration_section(data: ReportData, st: Styles, width: float) -> Story:
+    name = data.options.user_name.strip()
+    line = "_" * 44
+    rows = [
+        [Paragraph("Signed", st.label), Paragraph(line, st.body)],
+        [Paragraph("Name", st.label), Paragraph(markup(name) if name else line, st.body)],
+        [Paragraph("Date", st.label), Paragraph(line, st.body)],
+    ]
+    table = Table(rows, colWidths=[width * 0.18, width * 0.6], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("TOPPADDING", (0, 0), (-1, -1), 14),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    block = [
+        Paragraph("Declaration", st.h1),
+        Paragraph(DECLARATION, st.body),
+        Spacer(1, 6),
+        table,
+    ]
+    return [KeepTogether(block)]
+
+
+__all__ = [
+    "about",
+    "checklist_section",
+    "cover",
+    "declaration_section",
+    "entries_section",
+    "evidence_section",
+    "log_section",
+    "people_section",
+    "statement_section",
+]

@@ -1,0 +1,187 @@
+"""Fonts, paragraph styles and exact, safe rendering of user text for the PDF report.
+
+Everything the user typed goes through :func:`paragraphs` (or :func:`cell`):
+reportlab's Paragraph markup is escaped, line breaks are kept, odd characters
+that a PDF font cannot hold are replaced by a visible mark, and text of any
+length becomes a list of moderate paragraphs that flow across pages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from safediary.core.resources import resource_path
+
+SANS = "SafeDiarySans"
+SANS_BOLD = "SafeDiarySans-Bold"
+MONO = "SafeDiaryMono"
+
+_FONT_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
+}
+
+#: Characters per paragraph before user text is cut into another paragraph.
+CHUNK_CHARS = 1500
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+SHADE = colors.HexColor("#eef1f4")
+ACCENT = colors.HexColor("#1f3a5f")
+
+# C0/C1 control characters (except tab and newline) and lone surrogates cannot be
+# encoded in a PDF string; they are shown as U+FFFD so nothing vanishes silently.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@cache
+def register_fonts() -> None:
+    """Register the embedded DejaVu fonts with reportlab (once per process)."""
+    for name, filename in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD
+    )
+    pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
+
+
+class Styles:
+    """The paragraph styles of the report (built after the fonts are registered)."""
+
+    def __init__(self) -> None:
+        register_fonts()
+        base = ParagraphStyle(
+            "body",
+            fontName=SANS,
+            fontSize=9.5,
+            leading=13,
+            textColor=INK,
+            alignment=TA_LEFT,
+            splitLongWords=1,
+            allowWidows=1,
+            allowOrphans=1,
+        )
+        self.body = base
+        self.small = ParagraphStyle("small", base, fontSize=8, leading=10.5)
+        self.muted = ParagraphStyle("muted", self.small, textColor=MUTED)
+        self.cell = ParagraphStyle("cell", base, fontSize=7.8, leading=9.8)
+        self.cell_bold = ParagraphStyle("cellBold", self.cell, fontName=SANS_BOLD)
+        self.cell_head = ParagraphStyle(
+            "cellHead", self.cell, fontName=SANS_BOLD, textColor=colors.white
+        )
+        self.mono = ParagraphStyle("mono", self.cell, fontName=MONO, fontSize=7.2, leading=9.2)
+        self.label = ParagraphStyle(
+            "label", base, fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=MUTED
+        )
+        self.title = ParagraphStyle(
+            "title", base, fontName=SANS_BOLD, fontSize=26, leading=32, textColor=ACCENT
+        )
+        self.subtitle = ParagraphStyle("subtitle", base, fontSize=12, leading=16, textColor=MUTED)
+        self.h1 = ParagraphStyle(
+            "h1",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=15,
+            leading=19,
+            textColor=ACCENT,
+            spaceBefore=4,
+            spaceAfter=8,
+        )
+        self.h2 = ParagraphStyle(
+            "h2", base, fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4
+        )
+        self.entry_head = ParagraphStyle(
+            "entryHead", base, fontName=SANS_BOLD, fontSize=10.5, leading=14, textColor=colors.white
+        )
+
+
+def clean(text: str) -> str:
+    """Normalise line ends and replace characters a PDF cannot hold by U+FFFD."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def markup(text: str) -> str:
+    """Escape ``text`` for Paragraph markup, keeping its line breaks as ``<br/>``."""
+    return escape(clean(text)).replace("\n", "<br/>")
+
+
+def _pieces(line: str, size: int) -> list[str]:
+    """Cut one long line into pieces of about ``size`` characters, at spaces when possible."""
+    out: list[str] = []
+    while len(line) > size:
+        cut = line.rfind(" ", size // 2, size)
+        cut = size if cut < 0 else cut + 1
+        out.append(line[:cut])
+        line = line[cut:]
+    out.append(line)
+    return out
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Split text into blocks of at most ``size`` characters.
+
+    Blank lines separate blocks (they become paragraph spacing); line breaks
+    inside a block are kept; a single very long line is cut at spaces.
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+    length = 0
+
+    def flush() -> None:
+        nonlocal current, length
+        if current:
+            blocks.append("\n".join(current))
+        current, length = [], 0
+
+    for line in clean(text).split("\n"):
+        if not line.strip():
+            flush()
+            continue
+        for piece in _pieces(line, size):
+            if length and length + len(piece) > size:
+                flush()
+            current.append(piece)
+            length += len(piece) + 1
+    flush()
+    return blocks
+
+
+def paragraphs(text: str, style: ParagraphStyle, *, gap: float = 4) -> list[Flowable]:
+    """User text as a list of flowables that keep every character and can split anywhere."""
+    out: list[Flowable] = []
+    for index, block in enumerate(chunks(text)):
+        if index:
+            out.append(Spacer(1, gap))
+        out.append(Paragraph(escape(block).replace("\n", "<br/>"), style))
+    return out
+
+
+def shorten(text: str, limit: int) -> tuple[str, bool]:
+    """The first ``limit`` characters of ``text`` (cut at a space) and whether it was cut."""
+    text = clean(text).strip()
+    if len(text) <= limit:
+        return text, False
+    cut = text.rfind(" ", limit * 2 // 3, limit)
+    return text[: cut if cut > 0 else limit].rstrip() + " …", True
+
+
+def cell(text: str, style: ParagraphStyle) -> Paragraph:
+    """A table-cell paragraph for short user text (callers bound its length)."""
+    return Paragraph(markup(text), style)
+
+
+def is_short(text: str, *, chars: int = 400, lines: int = 8) -> bool:
+    """True when ``text`` fits comfortably in a table cell."""
+    return len(text) <= chars and text.count("\n") < lines
