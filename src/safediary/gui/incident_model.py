@@ -85,17 +85,13 @@ def load_incidents(vault: Vault, query: Query) -> list[Incident]:
 
 
 def evidence_counts(vault: Vault) -> dict[int, int]:
-    """Evidence items per incident id ({} while the vault has no evidence store)."""
+    """Live evidence items per incident id ({} when the vault has no evidence store)."""
     evidence = getattr(vault, "evidence", None)
     if evidence is None:
         return {}
-    counts = getattr(evidence, "counts", None)
-    if callable(counts):
-        return dict(counts())
     result: dict[int, int] = {}
     for item in evidence.list():
-        incident_id = getattr(item, "incident_id", None)
-        if incident_id is not None:
+        for incident_id in getattr(item, "incident_ids", ()):
             result[incident_id] = result.get(incident_id, 0) + 1
     return result
 

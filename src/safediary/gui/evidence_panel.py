@@ -1,0 +1,278 @@
+"""The evidence list of one incident: add files (drag and drop or a dialog), view, export.
+
+Imports run in a worker with a progress bar and a Cancel button; the source
+files are only read, never moved or changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QProgressBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safediary.core import Vault
+from safediary.gui import widgets
+from safediary.gui.widgets import PlainLabel, button
+from safediary.gui.workers import Cancelled, Task, runner
+
+
+def size_text(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def import_files(
+    vault: Vault,
+    paths: list[Path],
+    incident_id: int,
+    progress: Callable[[int, int], None],
+    cancelled: Callable[[], bool],
+) -> tuple[list[Any], list[str]]:
+    """Import files one by one (run in a worker). Returns (records, problems)."""
+    sizes = []
+    for p in paths:
+        try:
+            sizes.append(max(1, p.stat().st_size))
+        except OSError:
+            sizes.append(1)
+    total = sum(sizes)
+    done_before = 0
+    added: list[Any] = []
+    problems: list[str] = []
+    from safediary.core.evidence import ImportCancelled
+
+    for path, size in zip(paths, sizes, strict=True):
+        if cancelled():
+            break
+
+        def file_progress(
+            done: int, _total: int | None, base: int = done_before, size: int = size
+        ) -> None:
+            progress(base + min(done, size), total)
+
+        try:
+            added.append(
+                vault.evidence.add_file(
+                    path, incident_id=incident_id, progress=file_progress, cancel=cancelled
+                )
+            )
+        except (ImportCancelled, Cancelled):
+            break
+        except Exception as exc:  # reported per file; the others still import
+            problems.append(f"{path.name}: {widgets.error_text(exc)}")
+        done_before += size
+        progress(done_before, total)
+    return added, problems
+
+
+class EvidencePanel(QWidget):
+    """Evidence linked to an incident. ``set_incident`` enables it."""
+
+    changed = Signal()
+    import_finished = Signal(object)
+
+    def __init__(self, vault: Vault, editor: Any = None) -> None:
+        super().__init__()
+        self.vault = vault
+        self.editor = editor
+        self.incident_id: int | None = None
+        self.task: Task | None = None
+        self.viewers: list[QWidget] = []
+        self.setObjectName("evidencePanel")
+        self.setAcceptDrops(True)
+
+        self.hint = PlainLabel(
+            "Drag files here, or press “Add files…”. SafeDiary keeps an encrypted copy; the "
+            "original file is not moved or changed, so keep it too if you can."
+        )
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("evidenceList")
+        self.tree.setAccessibleName("Evidence for this entry")
+        self.tree.setHeaderLabels(["No.", "File", "Type", "Size", "Added"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 60)
+        self.tree.setColumnWidth(1, 300)
+        self.tree.itemActivated.connect(lambda *_: self.view_selected())
+        self.tree.itemDoubleClicked.connect(lambda *_: self.view_selected())
+
+        self.add_button = button("Add files…", "addEvidenceButton", "Add evidence files")
+        self.add_button.clicked.connect(self.choose_and_add)
+        self.view_button = button("View", "viewEvidenceButton", "View the selected evidence")
+        self.view_button.clicked.connect(self.view_selected)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("importProgress")
+        self.progress.setAccessibleName("Import progress")
+        self.progress.setVisible(False)
+        self.cancel_button = button("Cancel", "cancelImportButton", "Cancel the import")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_import)
+        self.message = PlainLabel("")
+        self.message.setObjectName("evidenceMessage")
+        self.message.setAccessibleName("Evidence message")
+
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.view_button)
+        row.addStretch(1)
+        row.addWidget(self.progress, 2)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+
+    # -- contents --------------------------------------------------------------------
+    def set_incident(self, incident_id: int) -> None:
+        self.incident_id = incident_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        if self.incident_id is None or self.vault.is_locked:
+            return
+        for ev in self.vault.evidence.list(incident_id=self.incident_id):
+            local = ev.imported_at.astimezone()
+            item = QTreeWidgetItem(
+                [ev.ref, ev.original_name, ev.kind, size_text(ev.size), f"{local:%d %b %Y %H:%M}"]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, ev.id)
+            self.tree.addTopLevelItem(item)
+
+    def evidence_ids(self) -> list[int]:
+        return [
+            self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+            for i in range(self.tree.topLevelItemCount())
+        ]
+
+    # -- adding ------------------------------------------------------------------------
+    def choose_and_add(self) -> None:
+        paths = widgets.choose_files(self, "Choose files to keep as evidence")
+        if paths:
+            self.add_paths(paths)
+
+    def add_paths(self, paths: list[Path]) -> Task | None:
+        """Import files into this incident in a worker (saving a new entry first)."""
+        if self.task is not None:
+            self.message.setText("Please wait until the current files are added.")
+            return None
+        incident_id = self.incident_id
+        if incident_id is None and self.editor is not None:
+            incident_id = self.editor.ensure_saved()
+            if incident_id is not None:
+                self.set_incident(incident_id)
+        if incident_id is None:
+            self.message.setText("Please write something in the entry first, then add files.")
+            return None
+        files = [Path(p) for p in paths]
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.add_button.setEnabled(False)
+        names = ", ".join(p.name for p in files[:3]) + (" …" if len(files) > 3 else "")
+        self.message.setText(f"Adding {names}")
+        task = Task(import_files, self.vault, files, incident_id)
+        task.signals.progress.connect(self._progress)
+        task.signals.finished.connect(self._finished)
+        task.signals.failed.connect(self._failed)
+        task.signals.cancelled.connect(self._cancelled)
+        self.task = task
+        runner().start(task)
+        return task
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def _end(self) -> None:
+        self.task = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.add_button.setEnabled(True)
+
+    def _finished(self, result: tuple[list[Any], list[str]]) -> None:
+        self._end()
+        added, problems = result
+        text = f"Added {len(added)} file(s)." if added else "No files were added."
+        if problems:
+            text += " Some could not be added:\n" + "\n".join(problems)
+        self.message.setText(text)
+        self.refresh()
+        self.changed.emit()
+        self.import_finished.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end()
+        self.message.setText(widgets.error_text(exc))
+        self.refresh()
+        self.import_finished.emit(([], [str(exc)]))
+
+    def _cancelled(self) -> None:
+        self._end()
+        self.message.setText(
+            "Stopped. Files that were already added are kept; nothing half-copied is left."
+        )
+        self.refresh()
+        self.changed.emit()
+        self.import_finished.emit(([], []))
+
+    def cancel_import(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    # -- drag and drop -----------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [p for p in paths if p.is_file()]
+        if len(files) < len(paths):
+            self.message.setText("Folders cannot be added; please drop the files themselves.")
+        if files:
+            event.acceptProposedAction()
+            self.add_paths(files)
+
+    # -- viewing -------------------------------------------------------------------------
+    def view_selected(self) -> QWidget | None:
+        items = self.tree.selectedItems() or (
+            [self.tree.topLevelItem(0)] if self.tree.topLevelItemCount() == 1 else []
+        )
+        if not items:
+            self.message.setText("Choose a file in the list first.")
+            return None
+        return self.view(int(items[0].data(0, Qt.ItemDataRole.UserRole)))
+
+    def view(self, evidence_id: int) -> QWidget:
+        from safediary.gui.evidence_viewer import EvidenceViewer
+
+        viewer = EvidenceViewer(self.vault, evidence_id, self.window())
+        track = getattr(self.window().parentWidget(), "track", None)
+        if callable(track):
+            track(viewer)
+        self.viewers.append(viewer)
+        viewer.show()
+        return viewer
