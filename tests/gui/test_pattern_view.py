@@ -143,3 +143,21 @@ def test_long_spans_are_shown_by_month(qtbot: QtBot, vault: Vault) -> None:
     assert "per month" in view.chart_title.text()
     assert len(view.summary.buckets) == 11
     assert not view.chart.grab().isNull()
+
+
+def test_opened_from_the_main_window(qtbot: QtBot, filled: Vault) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from safediary.gui.checklist_dialog import ChecklistDialog
+    from safediary.gui.main_window import MainWindow
+
+    window = MainWindow(filled)
+    qtbot.addWidget(window)
+    window.show()
+    for name, kind in (("patternButton", PatternView), ("checklistButton", ChecklistDialog)):
+        widget = window.findChild(QPushButton, name)
+        assert widget is not None and widget.accessibleName()
+        widget.click()
+        qtbot.waitUntil(lambda kind=kind: any(isinstance(d, kind) for d in window.dialogs))
+    window.close_dialogs()
+    assert window.dialogs == []

@@ -96,6 +96,20 @@ class MainWindow(QMainWindow):
         self.report_button.clicked.connect(self.open_report)
         self.people_button = button("&People…", "peopleButton", "People involved")
         self.people_button.clicked.connect(self.open_people)
+        self.checklist_button = button(
+            "Safety &checklist…",
+            "checklistButton",
+            "Safety checklist",
+            "Answer the stalking screening questions and see your earlier answers",
+        )
+        self.checklist_button.clicked.connect(self.open_checklist)
+        self.pattern_button = button(
+            "Pattern of &behaviour…",
+            "patternButton",
+            "Pattern of behaviour",
+            "See how often it happens, when, and whether it is getting worse",
+        )
+        self.pattern_button.clicked.connect(self.open_pattern)
         self.help_button = button("&Help and contacts", "helpButton", "Help and contacts")
         self.help_button.clicked.connect(self.open_help)
         self.settings_button = button("&Settings…", "settingsButton", "Settings")
@@ -108,6 +122,8 @@ class MainWindow(QMainWindow):
             self.new_button,
             self.report_button,
             self.people_button,
+            self.checklist_button,
+            self.pattern_button,
             self.help_button,
             self.settings_button,
         ):
@@ -312,6 +328,22 @@ class MainWindow(QMainWindow):
 
         dialog = PeopleDialog(self.vault, self)
         dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_checklist(self) -> QDialog:
+        from safediary.gui.checklist_dialog import ChecklistDialog
+
+        dialog = ChecklistDialog(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_pattern(self) -> QDialog:
+        from safediary.gui.pattern_view import PatternView
+
+        dialog = PatternView(self.vault, self)
         self.track(dialog)
         dialog.show()
         return dialog

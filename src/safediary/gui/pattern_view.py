@@ -477,6 +477,12 @@ class PatternView(QDialog):
             self._shown = True
             self.private_box.setFocus()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Coming back to this window after writing an entry shows the new figures.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.refresh()
+
     @property
     def include_private(self) -> bool:
         return self.private_box.isChecked()
