@@ -125,7 +125,7 @@ class QuestionBlock(QFrame):
         self.notes.setPlaceholderText(NOTES_PLACEHOLDER)
         self.notes.setTabChangesFocus(True)
         line = self.notes.fontMetrics().lineSpacing()
-        self.notes.setFixedHeight(line * 3 + 14)
+        self.notes.setFixedHeight(line * 2 + 16)
         self.notes.textChanged.connect(self.changed)
         layout.addWidget(self.notes)
 
