@@ -27,6 +27,7 @@ from reportlab.platypus import (
 )
 
 from safediary.core import report_sections as sections
+from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
 from safediary.core.report_data import (
     CancelFn,
@@ -44,6 +45,7 @@ __all__ = [
     "ReportCancelled",
     "ReportOptions",
     "render_report",
+    "save_pdf",
     "select_incidents",
     "write_report",
 ]
@@ -241,6 +243,13 @@ def write_report(
 ) -> Path:
     """Build the report and save it at ``dest_path`` atomically (temp, fsync, rename)."""
     dest = Path(dest_path)
-    pdf = render_report(vault, options, progress=progress, cancel=cancel)
+    return save_pdf(render_report(vault, options, progress=progress, cancel=cancel), dest)
+
+
+def save_pdf(pdf: bytes, dest_path: Path | str) -> Path:
+    """Save a report made by :func:`render_report` (e.g. the one previewed) atomically."""
+    if not pdf.startswith(b"%PDF-"):
+        raise InvalidInput("That is not a report made by SafeDiary.")
+    dest = Path(dest_path)
     atomic_write(dest, pdf)
     return dest
