@@ -285,6 +285,9 @@ def write_blob(
     counter = 0
     try:
         try:
+            # If the vault folder is gone (stick removed), fail: never recreate it elsewhere.
+            if not root.parent.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "folder missing", str(root.parent))
             _make_private_dir(blob_dir(root, blob_id))
             writer.write(header)
         except OSError as exc:

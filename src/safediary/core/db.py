@@ -125,24 +125,55 @@ class Database:
         """An immediate write transaction, committed on success, rolled back on error."""
         with self.lock:
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlcipher3.Error as exc:
+                raise self._translate(exc) from exc
             try:
                 yield _Tx(conn)
-            except BaseException:
+            except BaseException as exc:
                 with contextlib.suppress(sqlcipher3.Error):
                     conn.execute("ROLLBACK")
-                raise
+                mapped = self._translate(exc)
+                if mapped is exc:
+                    raise
+                raise mapped from exc
             try:
                 conn.execute("COMMIT")
-            except sqlcipher3.OperationalError as exc:
+            except sqlcipher3.Error as exc:
                 with contextlib.suppress(sqlcipher3.Error):
                     conn.execute("ROLLBACK")
-                raise _storage(exc) from exc
+                raise self._translate(exc) from exc
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         """Run a read query and return all rows."""
         with self.lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlcipher3.Error as exc:
+                mapped = self._translate(exc)
+                if mapped is exc:
+                    raise
+                raise mapped from exc
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        """A plain error for a failed database call.
+
+        When the database file itself can no longer be read (the stick was pulled
+        out), say so: SQLCipher reports such read failures as a "malformed"
+        database, and the user must not be told their diary is damaged.
+        """
+        if not isinstance(exc, (sqlcipher3.Error, StorageError, VaultCorrupted)):
+            return exc
+        try:
+            with open(self.path, "rb") as fh:
+                fh.read(1)
+        except OSError:
+            return StorageError(
+                "The diary's disk cannot be reached (was a USB stick removed?). "
+                "Nothing saved before has been lost; put it back and unlock the diary again."
+            )
+        return _storage(exc) if isinstance(exc, sqlcipher3.Error) else exc
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file so the folder can be copied or unplugged."""

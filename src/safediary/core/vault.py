@@ -8,10 +8,12 @@ reached through an unlocked vault.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import secrets
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,8 +187,21 @@ class Vault:
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
         """Re-wrap the master key under a new passphrase; the data is not touched."""
         master = self._require_master()
-        self._slots.set_passphrase_slot(master, new_passphrase, kdf or keymod.DEFAULT_KDF)
-        self._slots.save(self.folder, master)
+        self._save_slots(
+            lambda s: s.set_passphrase_slot(master, new_passphrase, kdf or keymod.DEFAULT_KDF)
+        )
+
+    def _save_slots(self, change: Callable[[SlotFile], object]) -> None:
+        """Change a copy of the key file and adopt it only once it is saved.
+
+        If the disk refuses (full, stick removed), the vault keeps the key file
+        that is on disk, so a later save can never write the refused change.
+        """
+        master = self._require_master()
+        slots = copy.deepcopy(self._slots)
+        change(slots)
+        slots.save(self.folder, master)
+        self._slots = slots
 
     def add_secret_slot(self, name: str) -> bytes:
         """Create a slot opened by a new random secret and return the secret."""
@@ -194,17 +209,16 @@ class Vault:
             raise InvalidInput(f"The {name} slot cannot be replaced this way.")
         master = self._require_master()
         secret = secrets.token_bytes(keymod.KEY_BYTES)
-        self._slots.set_secret_slot(name, master, secret)
-        self._slots.save(self.folder, master)
+        self._save_slots(lambda s: s.set_secret_slot(name, master, secret))
         return secret
 
     def remove_slot(self, name: str) -> None:
         """Delete a secret slot (never the passphrase or recovery slot)."""
         if name in ("passphrase", "recovery"):
             raise InvalidInput(f"The {name} slot cannot be removed.")
-        master = self._require_master()
-        if self._slots.slots.pop(name, None) is not None:
-            self._slots.save(self.folder, master)
+        self._require_master()
+        if name in self._slots.slots:
+            self._save_slots(lambda s: s.slots.pop(name))
 
     def has_slot(self, name: str) -> bool:
         return name in self._slots.slots
@@ -273,7 +287,7 @@ class Vault:
                         "The diary database is damaged (" + "; ".join(map(str, bad[:3])) + ")."
                     )
             chain = verify_chain(self._db)
-        except DatabaseError as exc:
+        except (DatabaseError, VaultCorrupted) as exc:
             report.problems.append(f"The diary database could not be read completely: {exc}")
             return report
         report.revisions = chain.length
