@@ -98,9 +98,16 @@ class Database:
         if version > 0:
             self._copy_before_migration(version)
         for number in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction() as c:
-                c.executescript_in_tx(MIGRATIONS[number - 1])
-                c.execute(f"PRAGMA user_version = {number}")
+            try:
+                with self.transaction() as c:
+                    c.executescript_in_tx(MIGRATIONS[number - 1])
+                    c.execute(f"PRAGMA user_version = {number}")
+            except sqlcipher3.Error as exc:
+                raise VaultCorrupted(
+                    f"This diary could not be upgraded to the new version ({exc}). "
+                    "Nothing in it has been changed, and a copy was kept beside it. "
+                    "Please restore from a backup or use the previous version of SafeDiary."
+                ) from exc
 
     def _copy_before_migration(self, version: int) -> None:
         """Keep an (encrypted) copy of the database before changing its schema."""
