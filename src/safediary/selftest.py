@@ -258,7 +258,15 @@ CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
 
 
 def run_self_test(location: DataLocation, out: TextIO | None = None) -> int:
-    """Run every check, print one line each, clean up; 0 when all passed, else 1."""
+    """Run every check, print one line each, clean up; 0 when all passed, else 1.
+
+    A windowed Windows build has no console (``sys.stdout`` is None): the lines
+    then go to ``self-test.txt`` in the data folder.
+    """
+    if out is None and sys.stdout is None:
+        location.root.mkdir(parents=True, exist_ok=True)
+        with open(location.root / "self-test.txt", "w", encoding="utf-8") as report:
+            return run_self_test(location, report)
     out = out or sys.stdout
     folder = location.selftest_dir / secrets.token_hex(4)
     ctx = _Context(folder=folder)

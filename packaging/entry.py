@@ -1,0 +1,5 @@
+"""Entry point of the frozen SafeDiary executable (PyInstaller starts here)."""
+
+from safediary.app import main
+
+raise SystemExit(main())
