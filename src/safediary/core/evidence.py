@@ -109,6 +109,10 @@ def _source_error(exc: OSError, name: str) -> Exception:
 def _open_source(path: Path) -> _Source:
     """Open a regular file for reading (following links); refuse folders and devices."""
     name = path.name or str(path)
+    if any("\ud800" <= ch <= "\udfff" for ch in name):
+        # a name whose bytes are not UTF-8 (old cameras, zip files): keep it readable,
+        # since the database (and reports) store text
+        name = os.fsencode(name).decode("utf-8", "replace")
     try:
         is_link = path.is_symlink()
         st = os.stat(path)
