@@ -167,6 +167,10 @@ class AppController(QObject):
                 widget.close()
         self._drop_vault()
         unlock = self.show_unlock()
+        if self.location.portable:  # the vault is closed and flushed: say the stick can go
+            from safediary.core.isolation import SAFE_TO_REMOVE
+
+            unlock.prompt.setText(SAFE_TO_REMOVE)  # type: ignore[attr-defined]
         if window is not None:
             window.close()
         return unlock

@@ -1,0 +1,21 @@
+"""Portable mode in the GUI: after locking, the user is told when the stick can come out."""
+
+from __future__ import annotations
+
+import pytest
+
+from safediary.core import Vault
+from safediary.core.isolation import SAFE_TO_REMOVE
+from tests.conftest import PASSPHRASE
+
+pytestmark = pytest.mark.gui
+
+
+def test_locking_in_portable_mode_says_the_stick_can_be_removed(qtbot, controller, location):
+    assert location.portable
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    controller.on_opened(vault)
+    unlock = controller.lock()
+    assert vault.is_locked
+    assert unlock.prompt.text() == SAFE_TO_REMOVE
+    assert unlock.findChild(object, "keychainUnlockButton") is None  # never in portable mode
