@@ -128,3 +128,26 @@ def test_one_click_unlock_failure_falls_back_to_the_passphrase(
     qtbot.waitUntil(lambda: "locked" in window.message.text())
     assert not one_click.isVisible()
     assert window.passphrase.isEnabled()
+
+
+def test_settings_dialog_carries_the_section(
+    qtbot, installed: DataLocation, opened: Vault, memory_keyring: MemoryKeyring
+) -> None:
+    from safediary.gui.settings import Preferences
+    from safediary.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Preferences(), vault=opened, location=installed)
+    qtbot.addWidget(dialog)
+    section = dialog.findChild(RememberSection, "rememberSection")
+    assert section is not None and section.checkbox.isEnabled()
+
+
+def test_settings_from_the_main_window_in_portable_mode(qtbot, controller, location) -> None:
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    controller.on_opened(vault)
+    dialog = controller.main_window.open_settings()
+    section = dialog.findChild(RememberSection, "rememberSection")
+    assert section is not None
+    assert not section.checkbox.isEnabled()
+    assert section.status.text() == keychain.PORTABLE_REASON
+    dialog.reject()

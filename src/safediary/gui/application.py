@@ -96,6 +96,7 @@ class AppController(QObject):
 
         self.vault = vault
         window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
+        window.location = self.location  # type: ignore[attr-defined]  (keychain settings)
         window.setWindowIcon(app_icon(self.prefs.disguise_title))
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.lock_requested.connect(self.lock)

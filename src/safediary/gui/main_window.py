@@ -359,7 +359,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> QDialog:
         from safediary.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self)
+        dialog = SettingsDialog(
+            self.prefs, self, vault=self.vault, location=getattr(self, "location", None)
+        )
         dialog.accepted.connect(lambda: self._apply_prefs(dialog.preferences()))
         self.track(dialog)
         dialog.show()

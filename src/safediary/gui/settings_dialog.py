@@ -24,7 +24,14 @@ from safediary.gui.widgets import PlainLabel, heading
 class SettingsDialog(QDialog):
     """Edits a copy of the preferences; read them with ``preferences()`` after ``accepted``."""
 
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        prefs: Preferences,
+        parent: QWidget | None = None,
+        *,
+        vault: object | None = None,
+        location: object | None = None,
+    ) -> None:
         super().__init__(parent)
         self._prefs = replace(prefs)
         self.setObjectName("settingsDialog")
@@ -88,6 +95,15 @@ class SettingsDialog(QDialog):
         for box in (self.include_feelings, self.include_private, self.thumbnails):
             form.addRow("", box)
         layout.addWidget(report)
+
+        self.remember = None
+        if vault is not None and location is not None:  # "Remember on this computer"
+            from safediary.gui.keychain_ui import RememberSection
+
+            computer = QGroupBox("This computer")
+            self.remember = RememberSection(vault, location)  # type: ignore[arg-type]
+            QVBoxLayout(computer).addWidget(self.remember)
+            layout.addWidget(computer)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
