@@ -108,6 +108,12 @@ class FirstRunWindow(QWidget):
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         row = QHBoxLayout()
+        self.restore_button = button(
+            "I have a backup…", "restoreBackupStartButton", "Open or restore a backup"
+        )
+        self.restore_button.setFlat(True)
+        self.restore_button.clicked.connect(self.open_backup)
+        row.addWidget(self.restore_button)
         row.addStretch(1)
         self.start_button = button("Set up my diary", "startButton")
         self.start_button.setDefault(True)
@@ -115,6 +121,15 @@ class FirstRunWindow(QWidget):
         row.addWidget(self.start_button)
         layout.addLayout(row)
         return page
+
+    def open_backup(self) -> QWidget:
+        """Restore a backup as the diary (or open it where it is) instead of starting anew."""
+        from safediary.gui.backup_ui import OpenBackupDialog
+
+        dialog = OpenBackupDialog(self.vault_dir, self)
+        dialog.unlocked.connect(self.opened.emit)
+        dialog.show()
+        return dialog
 
     def _go_passphrase(self) -> None:
         self.pages.setCurrentIndex(1)

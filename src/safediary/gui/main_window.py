@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         if self.vault.drafts.keys():
             QTimer.singleShot(0, self._offer_drafts)
+        QTimer.singleShot(0, self._remind_backup)
 
     # -- layout -----------------------------------------------------------------
     def _action_row(self) -> QHBoxLayout:
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         self.help_button.clicked.connect(self.open_help)
         self.settings_button = button("&Settings…", "settingsButton", "Settings")
         self.settings_button.clicked.connect(self.open_settings)
+        self.backup_button = button(
+            "&Backup…", "backupButton", "Backup", "Make a backup copy of your diary, or check it"
+        )
+        self.backup_button.clicked.connect(self.open_backup)
         self.lock_button = button("&Lock", "lockButton", "Lock", "Lock the diary now (Ctrl+L)")
         self.lock_button.clicked.connect(self.request_lock)
         self.quick_exit_button = quick_exit_button()
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
             self.pattern_button,
             self.help_button,
             self.settings_button,
+            self.backup_button,
         ):
             row.addWidget(w)
         row.addStretch(1)
@@ -389,6 +395,28 @@ class MainWindow(QMainWindow):
         self.track(dialog)
         dialog.show()
         return dialog
+
+    def open_backup(self) -> QDialog:
+        from safediary.gui.backup_ui import BackupDialog
+
+        dialog = BackupDialog(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_check(self) -> QDialog:
+        from safediary.gui.backup_ui import VerifyDialog
+
+        dialog = VerifyDialog(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    def _remind_backup(self) -> None:
+        from safediary.gui.backup_ui import install_reminder
+
+        self.backup_reminder = install_reminder(self, self.prefs.backup_reminder_days)
 
     def _offer_drafts(self) -> None:
         if self.vault.is_locked:

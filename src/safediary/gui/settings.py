@@ -23,6 +23,7 @@ class Preferences:
     report_include_private: bool = False
     report_thumbnails: bool = True
     newest_first: bool = True
+    backup_reminder_days: int = 14  # 0 = no reminder
 
 
 class AppSettings:

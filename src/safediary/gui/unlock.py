@@ -89,8 +89,13 @@ class UnlockWindow(QWidget):
         self.passphrase.returnPressed.connect(self.try_unlock)
         self.recovery.returnPressed.connect(self.try_unlock)
 
+        self.backup_button = button("Open a backup…", "openBackupButton", "Open a backup")
+        self.backup_button.setFlat(True)
+        self.backup_button.clicked.connect(self.open_backup)
+
         row = QHBoxLayout()
         row.addWidget(self.mode_button)
+        row.addWidget(self.backup_button)
         row.addStretch(1)
         row.addWidget(self.unlock_button)
 
@@ -180,6 +185,15 @@ class UnlockWindow(QWidget):
         field = self.recovery if self._recovery_mode else self.passphrase
         field.selectAll()
         field.setFocus()
+
+    def open_backup(self) -> QWidget:
+        """"Open a backup…": a backup opened there is handled like a normal unlock."""
+        from safediary.gui.backup_ui import OpenBackupDialog
+
+        dialog = OpenBackupDialog(self.vault_dir, self)
+        dialog.unlocked.connect(lambda vault: self._opened(vault, False))
+        dialog.show()
+        return dialog
 
     def reset(self) -> None:
         """Clear everything typed (used when the diary locks again)."""
