@@ -148,7 +148,9 @@ class _Doc(BaseDocTemplate):
         self._tracker.report(_STORY_BUILT + span * min(self._done, self._count) // self._count)
 
 
-def _story(data: ReportData, st: Styles, width: float, tracker: _Progress) -> list[Flowable]:
+def _story(
+    data: ReportData, st: Styles, width: float, height: float, tracker: _Progress
+) -> list[Flowable]:
     ticks = {"n": 0}
     total = max(1, len(data.incidents))
 
@@ -162,7 +164,7 @@ def _story(data: ReportData, st: Styles, width: float, tracker: _Progress) -> li
     story += sections.people_section(data, st, width)
     story += sections.about(data, st)
     story.append(PageBreak())
-    story += sections.log_section(data, st, width)
+    story += sections.log_section(data, st, width, height)
     story.append(PageBreak())
     story += sections.entries_section(data, st, width, tick)
     story.append(PageBreak())
@@ -198,7 +200,8 @@ def render_report(
     st = Styles()
     page_width, page_height = _PAPER[options.paper]
     width = page_width - 2 * MARGIN
-    story = _story(data, st, width, tracker)
+    height = page_height - MARGIN - (FOOTER + 14)
+    story = _story(data, st, width, height, tracker)
     buffer = io.BytesIO()
     footer = _Footer(data, page_width)
     doc = _Doc(

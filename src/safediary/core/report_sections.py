@@ -91,15 +91,33 @@ def _people_names(incident: Incident, people: dict[int, Person]) -> str:
     return "; ".join(people[p].name for p in incident.people if p in people)
 
 
-def _grid(data: list[list[Any]], widths: Sequence[float], *, header: bool = True) -> Table:
-    table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, splitByRow=1)
+_CELL_PAD_X = 3
+_CELL_PAD_TOP = 2.5
+_CELL_PAD_BOTTOM = 3
+
+
+def _grid(
+    data: list[list[Any]],
+    widths: Sequence[float],
+    heights: Sequence[float] | None = None,
+    *,
+    header: bool = True,
+) -> Table:
+    """A table with a dark header row (repeated on each page) and shaded alternate rows."""
+    table = Table(
+        data,
+        colWidths=list(widths),
+        rowHeights=list(heights) if heights is not None else None,
+        repeatRows=1 if header else 0,
+        splitByRow=1,
+    )
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), _CELL_PAD_TOP),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _CELL_PAD_BOTTOM),
     ]
     if header:
         style += [
@@ -321,8 +339,9 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
 # ----------------------------------------------------------------------------- log
 
 
-def log_section(data: ReportData, st: Styles, width: float) -> Story:
-    story: Story = [
+def log_section(data: ReportData, st: Styles, width: float, height: float) -> Story:
+    """The log table, starting on a new page of ``height`` points of frame."""
+    intro: Story = [
         Paragraph("Chronological log", st.h1),
         Paragraph(
             "One line per entry, in the order things happened. Text is shortened here; "
@@ -332,13 +351,48 @@ def log_section(data: ReportData, st: Styles, width: float) -> Story:
         Spacer(1, 6),
     ]
     if not data.incidents:
-        return [*story, Paragraph("There are no entries in this report.", st.body)]
+        return [*intro, Paragraph("There are no entries in this report.", st.body)]
     heads = ("No.", "Date and time", "Where", "What happened", "Witnesses", "Evidence", "Reported")
-    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
-    for incident in data.incidents:
-        rows.append(_log_row(incident, data, st))
+    header = [Paragraph(h, st.cell_head) for h in heads]
+    rows = [_log_row(incident, data, st) for incident in data.incidents]
     fractions = (0.045, 0.115, 0.125, 0.355, 0.12, 0.1, 0.14)
-    story.append(_grid(rows, [width * f for f in fractions]))
+    widths = [width * f for f in fractions]
+    used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
+    return intro + _paged_table(header, rows, widths, height - used, height)
+
+
+def _row_height(row: list[Any], widths: Sequence[float]) -> float:
+    tallest = max(
+        cell.wrap(w - 2 * _CELL_PAD_X, 1e6)[1] for cell, w in zip(row, widths, strict=True)
+    )
+    return tallest + _CELL_PAD_TOP + _CELL_PAD_BOTTOM
+
+
+def _paged_table(
+    header: list[Any], rows: list[list[Any]], widths: Sequence[float], first: float, page: float
+) -> Story:
+    """A long table cut into one table per page, each with the header row.
+
+    Row heights are measured once here, so a thousand-row table costs a thousand
+    row layouts rather than one per row per page (reportlab re-measures the rest
+    of a table each time it splits one). If a measure were ever off, reportlab
+    still splits the table itself, so nothing is lost.
+    """
+    head_h = _row_height(header, widths)
+    story: Story = []
+    chunk: list[list[Any]] = []
+    chunk_heights: list[float] = []
+    room = first - head_h - 1
+    for row in rows:
+        row_h = _row_height(row, widths)
+        if chunk and row_h > room:
+            story += [_grid([header, *chunk], widths, [head_h, *chunk_heights]), PageBreak()]
+            chunk, chunk_heights = [], []
+            room = page - head_h - 1
+        chunk.append(row)
+        chunk_heights.append(row_h)
+        room -= row_h
+    story.append(_grid([header, *chunk], widths, [head_h, *chunk_heights]))
     return story
 
 
@@ -412,27 +466,14 @@ def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> S
     return story
 
 
-def _entry_header(incident: Incident, st: Styles, width: float) -> Table:
+def _entry_header(incident: Incident, st: Styles) -> Paragraph:
     title = f"Entry No. {incident.number}"
     if incident.private:
         title += " (marked private)"
-    table = Table(
-        [[Paragraph(title, st.entry_head), Paragraph(markup(fmt_when(incident)), st.entry_head)]],
-        colWidths=[width * 0.32, width * 0.68],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), ACCENT),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    table.keepWithNext = 1
-    return table
+    gap = "&nbsp;" * 6
+    header = Paragraph(f"{title}{gap}{markup(fmt_when(incident))}", st.entry_head)
+    header.keepWithNext = 1
+    return header
 
 
 def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, bool]]:
@@ -485,18 +526,17 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
 
 
 def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> Story:
-    story: Story = [_entry_header(incident, st, width)]
-    facts: list[tuple[str, Any]] = []
+    story: Story = [_entry_header(incident, st), Spacer(1, 5)]
     later: list[tuple[str, str]] = []
     for label, text, is_markup in _short_fields(incident, data):
+        # A label in the margin and the value beside it; paragraphs (not a table) so
+        # that a thousand entries lay out quickly and any value can split across pages.
         if is_markup:
-            facts.append((label, Paragraph(text, st.body)))
+            story.append(Paragraph(text, st.fact, bulletText=label))
         elif is_short(text):
-            facts.append((label, cell(text, st.body)))
+            story.append(Paragraph(markup(text), st.fact, bulletText=label))
         else:
             later.append((label, text))
-    story.append(Spacer(1, 4))
-    story.append(_facts(facts, st, width))
     for name, label in _LONG_FIELDS:
         if name in _FEELING_FIELDS and not data.options.include_feelings:
             continue
@@ -570,6 +610,7 @@ def _earlier_version(revision: Any, current: Incident, data: ReportData, st: Sty
             st.label,
         ),
     ]
+    story[-1].keepWithNext = 1
     labels = dict(_LONG_FIELDS)
     for name in changed:
         value = getattr(old, name)
@@ -586,7 +627,9 @@ def _earlier_version(revision: Any, current: Incident, data: ReportData, st: Sty
         else:
             text = str(value) if value else "(empty)"
         label = labels.get(name, name.replace("_", " ").capitalize())
-        story.append(Paragraph(markup(label) + ", then:", st.muted))
+        then = Paragraph(markup(label) + ", then:", st.muted)
+        then.keepWithNext = 1
+        story.append(then)
         story += paragraphs(text, st.small)
     return story
 

@@ -31,6 +31,9 @@ _FONT_FILES = {
     MONO: "DejaVuSansMono.ttf",
 }
 
+#: Where values start beside their labels in an entry's list of facts (points).
+FACT_INDENT = 128
+
 #: Characters per paragraph before user text is cut into another paragraph.
 CHUNK_CHARS = 1500
 
@@ -81,6 +84,16 @@ class Styles:
             "cellHead", self.cell, fontName=SANS_BOLD, textColor=colors.white
         )
         self.mono = ParagraphStyle("mono", self.cell, fontName=MONO, fontSize=7.2, leading=9.2)
+        self.fact = ParagraphStyle(
+            "fact",
+            base,
+            leftIndent=FACT_INDENT,
+            bulletIndent=0,
+            bulletFontName=SANS_BOLD,
+            bulletFontSize=8.5,
+            bulletColor=MUTED,
+            spaceAfter=2.5,
+        )
         self.label = ParagraphStyle(
             "label", base, fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=MUTED
         )
@@ -101,8 +114,19 @@ class Styles:
         self.h2 = ParagraphStyle(
             "h2", base, fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4
         )
+        # a dark band across the frame: the indents and the border padding cancel out
         self.entry_head = ParagraphStyle(
-            "entryHead", base, fontName=SANS_BOLD, fontSize=10.5, leading=14, textColor=colors.white
+            "entryHead",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=10.5,
+            leading=14,
+            textColor=colors.white,
+            backColor=ACCENT,
+            leftIndent=5,
+            rightIndent=5,
+            borderPadding=(3, 5, 4, 5),
+            spaceBefore=4,
         )
 
 
