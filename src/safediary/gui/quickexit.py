@@ -43,6 +43,7 @@ from enum import StrEnum
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
+from shiboken6 import isValid
 
 from safediary.gui.clipboard import clear_clipboard_if_ours
 
@@ -159,18 +160,21 @@ class QuickExit(QObject):
         self._reset_timer = QTimer(self)
         self._reset_timer.setSingleShot(True)
         self._reset_timer.timeout.connect(self.reset)
+        previous = QuickExit.current()
+        if previous is not None:  # one app, one quick exit: the newest wins
+            previous.uninstall()
         app.installEventFilter(self)
         _current = self
 
     @staticmethod
     def current() -> QuickExit | None:
         """The quick exit installed in this application, if any."""
-        from shiboken6 import isValid
-
         return _current if _current is not None and isValid(_current) else None
 
     def uninstall(self) -> None:
+        """Stop listening for Shift (a newer quick exit or a test takes over)."""
         global _current
+        self._reset_timer.stop()
         self._app.removeEventFilter(self)
         if _current is self:
             _current = None
@@ -395,6 +399,9 @@ AFTER_EXIT_KIND_KEY = "after_exit_kind"
 AFTER_EXIT_TARGET_KEY = "after_exit_target"
 
 
+_protection: Protection | None = None
+
+
 class Protection(QObject):
     """Quick exit, idle lock, screen-lock watcher and concealment for one app controller.
 
@@ -413,6 +420,7 @@ class Protection(QObject):
         from safediary.gui.screenlock import ScreenLockWatcher
 
         self.controller = controller
+        self._app = app
         self.end_process = False
         prefs = getattr(controller, "prefs", None)
         self.quick_exit = QuickExit(
@@ -430,6 +438,18 @@ class Protection(QObject):
         self.concealment = Concealment(app, disguise=disguised, icon=self._disguise_icon())
         for part in (self.quick_exit, self.idle, self.screen, self.concealment):
             part.setParent(self)
+        global _protection
+        if _protection is not None and isValid(_protection):
+            _protection.uninstall()  # a controller made earlier (tests) stops watching
+        _protection = self
+
+    def uninstall(self) -> None:
+        """Remove every filter and timer of this controller's protection."""
+        self.quick_exit.uninstall()
+        self.idle.stop()
+        self._app.removeEventFilter(self.concealment)
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.screen.lockRequested.disconnect(self._screen_locked)
 
     # the controller's own names, read defensively so both sides can evolve
     def _is_open(self) -> bool:
