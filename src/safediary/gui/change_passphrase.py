@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
+from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.strength import assess
 from safediary.gui.widgets import PassphraseField, PlainLabel, heading, show_toggle
 from safediary.gui.workers import runner
@@ -27,6 +29,7 @@ class ChangePassphraseDialog(QDialog):
         self.setObjectName("changePassphraseDialog")
         self.setWindowTitle("Choose a new passphrase")
         layout = QVBoxLayout(self)
+        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(heading("Choose a new passphrase"))
         intro = (
             "You opened the diary with your recovery key. Please choose a new passphrase now, "

@@ -29,6 +29,7 @@ from safediary.core.help import (
     list_pages,
 )
 from safediary.gui import widgets
+from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, heading
 
 CONTACTS_KEY = "contacts"
@@ -178,6 +179,7 @@ class HelpWindow(QDialog):
         close.clicked.connect(self.close)
         close_row.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(splitter, 1)
         layout.addLayout(close_row)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
+from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, heading
 
 
@@ -36,6 +37,7 @@ class PersonForm(QDialog):
         self.setWindowTitle("Add a person" if person_id is None else "Change details")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
+        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(
             PlainLabel(
                 "A name is enough. If you do not know it, describe them (for example "
@@ -124,6 +126,7 @@ class PeopleDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(620, 460)
         layout = QVBoxLayout(self)
+        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(heading("People involved"))
         layout.addWidget(
             PlainLabel(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, heading
 
@@ -38,6 +39,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
+        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(heading("Settings"))
 
         safety = QGroupBox("Safety")
