@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safediary.core import Vault
+from safediary.core import InvalidInput, Vault
 from safediary.core.incidents import Incident
 from safediary.core.keys import KdfParams
 from safediary.core.report import ReportOptions, render_report
@@ -227,6 +227,12 @@ def test_any_text_prints_in_the_report(
     rvault: Vault, values: dict[str, str], tags: list[str], name: str
 ) -> None:
     when = datetime(2000, 1, 1, 12, tzinfo=UTC) + timedelta(days=next(_day))
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # people are stored as plain text: refused with a clear message
+        with pytest.raises(InvalidInput, match="broken character"):
+            rvault.people.add(name=name)
+        name = name.encode("utf-8", "replace").decode("utf-8")
     person = rvault.people.add(name=name if name.strip() else "someone", description=name)
     rvault.incidents.add(when, tags=tags, people=[person.id], kinds={"threat"}, **values)
     pdf = render_report(rvault, ReportOptions(start=when, end=when + timedelta(days=1),

@@ -662,6 +662,13 @@ class EvidenceStore:
             raise InvalidInput("Please say why this evidence is being removed.")
         if len(reason) > MAX_REASON:
             raise InvalidInput("The reason is too long.")
+        try:  # stored as plain text: a lone surrogate (half an emoji) cannot be
+            reason.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(
+                "The reason contains a broken character (perhaps half of an emoji). "
+                "Please type it again."
+            ) from None
         delete: str | None = None
         with self._db.transaction() as tx:
             blob_id, removed = self._live(tx, evidence_id)

@@ -43,6 +43,13 @@ def _validate(values: dict[str, Any]) -> dict[str, str]:
             value = ""
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             raise InvalidInput(f"{key} must be text.")
+        try:  # stored as plain text: a lone surrogate (half an emoji) cannot be
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(
+                f"The {key} contains a broken character (perhaps half of an emoji). "
+                "Please type it again."
+            ) from None
         out[key] = value
     if "name" in out and not out["name"].strip():
         raise InvalidInput(
