@@ -290,7 +290,8 @@ class ReportDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
-        widget.setMinimumHeight(min(160, 24 * max(1, len(items)) + 8))
+        rows = widget.sizeHintForRow(0) if items else 20
+        widget.setFixedHeight(min(190, rows * max(1, len(items)) + 2 * widget.frameWidth() + 4))
         return widget
 
     @staticmethod
