@@ -137,8 +137,28 @@ def test_print_paints_every_page(qtbot: QtBot, diary: Vault, tmp_path: Path) -> 
 
     dialog.print_dialog = fake_dialog  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert dialog.printing and dialog.stop_button.isVisible()
+    qtbot.waitUntil(lambda: not dialog.printing, timeout=30000)
+    assert "sent to the printer" in dialog.status.text()
     assert len(pypdf.PdfReader(out).pages) == dialog.document.pageCount()
-    assert "printer" in dialog.status.text()
+    assert dialog.save_button.isEnabled()
+
+
+def test_printing_can_be_stopped(qtbot: QtBot, diary: Vault, tmp_path: Path) -> None:
+    dialog = _open(qtbot, diary)
+    _make(qtbot, dialog)
+
+    def fake_dialog(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        return True
+
+    dialog.print_dialog = fake_dialog  # type: ignore[method-assign]
+    dialog.print_report()
+    qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.printing, timeout=30000)
+    assert "stopped" in dialog.status.text()
+    assert dialog.make_button.isVisible()
 
 
 def test_stop_cancels_the_worker(qtbot: QtBot, vault: Vault) -> None:

@@ -8,11 +8,12 @@ solicitors. All file work goes through the core (``save_pdf``, ``export_*``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -54,6 +55,16 @@ def _render(vault: Any, options: ReportOptions, progress: Any, cancelled: Any) -
     return render_report(vault, options, progress=progress, cancel=cancelled)
 
 
+@dataclass
+class _PrintJob:
+    """A print run in progress: pages (0-based) still to paint, and how many are done."""
+
+    printer: QPrinter
+    painter: QPainter
+    pages: list[int]
+    done: int = 0
+
+
 def _day_start(day: date) -> datetime:
     """Midnight at the start of ``day`` in this computer's time zone (aware)."""
     return datetime.combine(day, time()).astimezone()
@@ -73,6 +84,8 @@ class ReportDialog(QDialog):
         self._bytes = QByteArray()
         self._buffer: QBuffer | None = None
         self._task: Task | None = None
+        self._printing: _PrintJob | None = None
+        self._stop_printing = False
         self._closing = False
 
         self.document = QPdfDocument(self)
@@ -345,7 +358,7 @@ class ReportDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self._task is not None or self._printing is not None
 
     def make_report(self) -> None:
         """Start making the report in a worker thread."""
@@ -368,7 +381,10 @@ class ReportDialog(QDialog):
         runner().start(task)
 
     def stop(self) -> None:
-        """Ask the worker to stop at its next step."""
+        """Ask the worker (or the printing) to stop at its next step."""
+        if self._printing is not None:
+            self._stop_printing = True
+            self.status.setText("Stopping…")
         if self._task is not None:
             self._task.cancel()
             self.status.setText("Stopping…")
@@ -483,41 +499,77 @@ class ReportDialog(QDialog):
         )
 
     def print_report(self) -> None:
-        """Print the previewed report page by page (rendered from memory by QtPdf)."""
-        if not self._pdf or self.document.pageCount() == 0:
+        """Print the previewed report (rendered from memory by QtPdf), one page per tick.
+
+        Pages are painted from timer ticks so the window stays responsive and
+        quick exit keeps working while a long report prints.
+        """
+        if not self._pdf or self.document.pageCount() == 0 or self._printing is not None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName("Incident diary")
         printer.setFromTo(1, self.document.pageCount())
         if not self.print_dialog(printer):
             return
-        self._paint_pages(printer)
-        self.status.setText("The report was sent to the printer.")
-
-    def _paint_pages(self, printer: QPrinter) -> None:
         count = self.document.pageCount()
-        first, last = printer.fromPage() or 1, printer.toPage() or count
-        first, last = max(1, first), min(count, last)
-        dpi = min(300, printer.resolution())
+        first = max(1, printer.fromPage() or 1)
+        last = min(count, printer.toPage() or count)
         painter = QPainter()
         if not painter.begin(printer):
-            self.status.setText("The printer could not be started.")
+            self.status.setText("The printer could not be started. Please check it and try again.")
             return
-        try:
-            for number in range(first - 1, last):
-                if number > first - 1:
-                    printer.newPage()
-                points = self.document.pagePointSize(number)
-                size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-                image = self.document.render(number, size)
-                target = painter.viewport()
-                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
-                painter.setWindow(image.rect())
-                painter.drawImage(0, 0, image)
-                painter.setViewport(target)
-        finally:
-            painter.end()
+        self._printing = _PrintJob(printer, painter, list(range(first - 1, last)))
+        self._stop_printing = False
+        self._set_busy(True)
+        self.progress.setMaximum(len(self._printing.pages))
+        self.progress.setValue(0)
+        self.status.setText("Printing…")
+        QTimer.singleShot(0, self._print_next)
+
+    @property
+    def printing(self) -> bool:
+        return self._printing is not None
+
+    def _print_next(self) -> None:
+        job = self._printing
+        if job is None:
+            return
+        if self._stop_printing or self._closing or not self._pdf:
+            job.printer.abort()
+            self._end_printing("Printing was stopped.")
+            return
+        if job.done >= len(job.pages):
+            self._end_printing("The report was sent to the printer.")
+            return
+        if job.done:
+            job.printer.newPage()
+        self._paint_page(job, job.pages[job.done])
+        job.done += 1
+        self.progress.setValue(job.done)
+        QTimer.singleShot(0, self._print_next)
+
+    def _end_printing(self, message: str) -> None:
+        job, self._printing = self._printing, None
+        if job is not None and job.painter.isActive():
+            job.painter.end()
+        self._set_busy(False)
+        self._set_ready(bool(self._pdf))
+        if not self._closing:
+            self.status.setText(message)
+
+    def _paint_page(self, job: _PrintJob, number: int) -> None:
+        dpi = min(300, job.printer.resolution())
+        points = self.document.pagePointSize(number)
+        size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+        image = self.document.render(number, size)
+        painter = job.painter
+        target = painter.viewport()
+        scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
+        painter.setWindow(image.rect())
+        painter.drawImage(0, 0, image)
+        painter.setViewport(target)
+        painter.setWindow(target)
 
     # -- closing -------------------------------------------------------------------------
     def force_close(self) -> None:
@@ -530,6 +582,9 @@ class ReportDialog(QDialog):
         self._closing = True
         if self._task is not None:
             self._task.cancel()
+        if self._printing is not None:
+            self._printing.printer.abort()
+            self._end_printing("")
         self._drop_pdf()
         super().done(result)
 
