@@ -174,3 +174,12 @@ def test_lock_on_minimise(qtbot, qapp: QApplication, locks: Locks, window) -> No
 def test_close_all_dialogs_with_nothing_open(qapp: QApplication, window) -> None:
     assert close_all_dialogs(qapp) == 0
     assert window.isVisible()  # the main window itself is never closed
+
+
+def test_shorter_limit_takes_effect_at_once(qtbot, qapp: QApplication, locks: Locks) -> None:
+    lock = IdleLock(qapp, 5, locks)
+    try:
+        lock.set_minutes(SHORT)
+        qtbot.waitUntil(lambda: locks.count == 1, timeout=5000)
+    finally:
+        lock.stop()

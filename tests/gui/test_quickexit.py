@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
 
+from safediary.core import Vault
 from safediary.gui import clipboard as clip
 from safediary.gui.quickexit import (
     AfterExit,
@@ -18,6 +29,7 @@ from safediary.gui.quickexit import (
     QuickExitButton,
     QuickExitIndicator,
 )
+from tests.conftest import PASSPHRASE
 
 
 class ExitRecorder:
@@ -285,3 +297,72 @@ def test_after_exit_setting() -> None:
     assert AfterExit.from_setting("web", "file:///etc/passwd").problem() is not None
     assert AfterExit.from_setting("program", "no-such-program-xyz").problem() is not None
     assert AfterExit().run() is False
+
+
+# -- wired into the real app controller --------------------------------------------------
+@pytest.fixture
+def opened(qtbot, controller, location, monkeypatch):  # type: ignore[no-untyped-def]
+    """The real controller with a vault open; QApplication.exit recorded, not run."""
+    exits: list[int] = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    vault.incidents.add(
+        occurred_at=datetime.now(UTC), location="Bus stop", kinds={"watching"}, description="x"
+    )
+    controller.on_opened(vault)
+    qtbot.waitExposed(controller.main_window)
+    return controller, vault, exits
+
+
+def test_shift_three_times_in_the_app_with_an_editor_open(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    main = controller.main_window
+    editor = main.open_editor(None)
+    qtbot.waitExposed(editor)
+    assert editor.findChild(QPushButton, "quickExitButton") is not None
+    editor.description.setFocus()
+    for _ in range(3):
+        shift(editor.description)
+    assert exits == [0] and controller.exit_code == 0
+    assert vault.is_locked and controller.vault is None
+    assert not main.isVisible() and not editor.isVisible()
+    with Vault.unlock(vault.folder, PASSPHRASE) as again:  # what was saved is still there
+        assert again.incidents.count() == 1
+
+
+@pytest.mark.parametrize(
+    "open_dialog", ["open_settings", "open_people", "open_help"], ids=lambda n: n[5:]
+)
+def test_every_dialog_offers_the_button(qtbot, opened, open_dialog: str) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    dialog = getattr(controller.main_window, open_dialog)()
+    qtbot.waitExposed(dialog)
+    button = dialog.findChild(QPushButton, "quickExitButton")
+    assert button is not None and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert exits == [0] and vault.is_locked
+    assert not dialog.isVisible() and not controller.main_window.isVisible()
+
+
+def test_screen_lock_locks_the_diary(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    dialog = controller.main_window.open_settings()
+    qtbot.waitExposed(dialog)
+    controller._quick_exit.screen.lockRequested.emit("screen locked")
+    assert vault.is_locked and controller.vault is None
+    assert not dialog.isVisible()
+    assert controller.start_window is not None and controller.start_window.isVisible()
+    assert exits == []
+
+
+def test_idle_lock_in_the_app(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    editor = controller.main_window.open_editor(None)
+    editor.description.setPlainText("not saved yet")
+    controller._quick_exit.idle.set_minutes(0.2 / 60)
+    qtbot.waitUntil(lambda: vault.is_locked, timeout=5000)
+    assert not isValid(editor) or not editor.isVisible()
+    assert controller.start_window is not None
+    with Vault.unlock(vault.folder, PASSPHRASE) as again:
+        assert again.drafts.keys()  # the unsaved words were kept as an encrypted draft
+    assert exits == []  # locked, not ended

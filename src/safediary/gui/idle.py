@@ -136,6 +136,7 @@ class IdleLock(QObject):
     def set_minutes(self, minutes: float) -> None:
         """Idle minutes before locking; 0 (or less) turns idle locking off."""
         self._minutes = max(0.0, float(minutes))
+        self._timer.stop()  # a running timer may be set for the old limit
         self.restart()
 
     def set_main_window(self, window: QWidget | None) -> None:
