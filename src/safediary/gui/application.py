@@ -48,8 +48,7 @@ class AppController(QObject):
         self.main_window: QWidget | None = None
         self.start_window: QWidget | None = None
         self.exit_code: int | None = None
-        self._quick_exit = None
-        self._idle = None
+        self._quick_exit: QObject | None = None
         self._install_quick_exit()
 
     # -- windows ------------------------------------------------------------------
@@ -140,9 +139,6 @@ class AppController(QObject):
     def _preferences_changed(self) -> None:
         if self._quick_exit is not None:  # idle minutes, disguise, after-exit action
             self._quick_exit.apply_preferences(self.prefs)  # type: ignore[attr-defined]
-        if self._idle is not None:
-            with contextlib.suppress(Exception):
-                self._idle.set_minutes(self.prefs.auto_lock_minutes)  # type: ignore[attr-defined]
         for w in (self.main_window, self.start_window):
             if w is not None:
                 w.setWindowIcon(app_icon(self.prefs.disguise_title))
@@ -156,6 +152,8 @@ class AppController(QObject):
 
     def lock(self) -> QWidget:
         """Close every dialog (keeping drafts), lock the vault, show the unlock screen."""
+        if self.vault is None and self.main_window is None and self.start_window is not None:
+            return self.start_window  # already locked (e.g. idle and minimise together)
         window, self.main_window = self.main_window, None
         if window is not None:
             window.close_dialogs()  # type: ignore[attr-defined]

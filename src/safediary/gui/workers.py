@@ -115,7 +115,9 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks: dict[Task, _Relay | None] = {}
-        self.pool = QThreadPool.globalInstance()
+        # Our own pool: a long report or import elsewhere must never queue an unlock.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max(4, QThreadPool.globalInstance().maxThreadCount()))
 
     def start(self, task: Task, relay: _Relay | None = None) -> Task:
         self._tasks[task] = relay
