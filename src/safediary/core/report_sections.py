@@ -353,12 +353,29 @@ def log_section(data: ReportData, st: Styles, width: float, height: float) -> St
     if not data.incidents:
         return [*intro, Paragraph("There are no entries in this report.", st.body)]
     heads = ("No.", "Date and time", "Where", "What happened", "Witnesses", "Evidence", "Reported")
-    header = [Paragraph(h, st.cell_head) for h in heads]
+    header = [_Cell(h, st.cell_head) for h in heads]
     rows = [_log_row(incident, data, st) for incident in data.incidents]
     fractions = (0.045, 0.115, 0.125, 0.355, 0.12, 0.1, 0.14)
     widths = [width * f for f in fractions]
     used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
     return intro + _paged_table(header, rows, widths, height - used, height)
+
+
+class _Cell(Paragraph):
+    """A table-cell paragraph that remembers its last layout.
+
+    A cell's layout depends only on the width, and the log measures each row
+    before reportlab lays it out again to draw it: this halves that work.
+    """
+
+    _last: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._last is not None and self._last[0] == availWidth:
+            return self._last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._last = (availWidth, size)
+        return size
 
 
 def _row_height(row: list[Any], widths: Sequence[float]) -> float:
@@ -432,13 +449,13 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
         )
     location, lcut = shorten(_flat(incident.location), 160)
     return [
-        Paragraph(f"<b>{incident.number}</b>", st.cell),
-        Paragraph(when, st.cell),
-        Paragraph(markup(location) + (see if lcut else ""), st.cell),
-        Paragraph(what, st.cell),
-        Paragraph(markup(witnesses) + (see if wcut else ""), st.cell),
-        Paragraph(evidence, st.cell),
-        Paragraph("<br/>".join(reported_bits), st.cell),
+        _Cell(f"<b>{incident.number}</b>", st.cell),
+        _Cell(when, st.cell),
+        _Cell(markup(location) + (see if lcut else ""), st.cell),
+        _Cell(what, st.cell),
+        _Cell(markup(witnesses) + (see if wcut else ""), st.cell),
+        _Cell(evidence, st.cell),
+        _Cell("<br/>".join(reported_bits), st.cell),
     ]
 
 
