@@ -366,3 +366,28 @@ def test_idle_lock_in_the_app(qtbot, opened) -> None:  # type: ignore[no-untyped
     with Vault.unlock(vault.folder, PASSPHRASE) as again:
         assert again.drafts.keys()  # the unsaved words were kept as an encrypted draft
     assert exits == []  # locked, not ended
+
+
+def test_main_window_shows_shift_presses_discreetly(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, _vault, exits = opened
+    main = controller.main_window
+    indicator = main.findChild(QuickExitIndicator, "quickExitIndicator")
+    assert indicator is not None and indicator.isHidden()
+    shift(main)
+    assert indicator.isVisible() and "2 more times" in indicator.label.text()
+    controller._quick_exit.quick_exit.reset()
+    assert indicator.isHidden() and exits == []
+
+
+def test_disguise_titles_every_window(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, _vault, _exits = opened
+    main = controller.main_window
+    controller.prefs.disguise_title = True
+    controller._preferences_changed()
+    dialog = main.open_people()
+    qtbot.waitExposed(dialog)
+    assert main.windowTitle() == "Notes" and dialog.windowTitle() == "Notes"
+    assert QApplication.applicationDisplayName() == "Notes"
+    controller.prefs.disguise_title = False
+    controller._preferences_changed()
+    assert dialog.windowTitle() == "People involved"

@@ -33,6 +33,7 @@ from safediary.gui.incident_model import (
     evidence_counts,
     load_incidents,
 )
+from safediary.gui.quickexit import QuickExitIndicator
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, button
 
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         ):
             row.addWidget(w)
         row.addStretch(1)
+        self.quick_exit_indicator = QuickExitIndicator(self)  # Shift presses so far
+        row.addWidget(self.quick_exit_indicator)
         row.addWidget(self.lock_button)
         row.addWidget(self.quick_exit_button)
         return row
