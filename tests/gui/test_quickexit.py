@@ -274,6 +274,17 @@ def test_clipboard_holding_someone_elses_text_is_kept(
     assert QApplication.clipboard().text() == "shopping list"
 
 
+def test_queued_work_cannot_stall_the_exit(
+    quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
+) -> None:
+    ran: list[str] = []
+    # e.g. a worker's result arriving, whose slot would open a modal message box
+    QTimer.singleShot(0, lambda: ran.append("slot"))
+    quick.trigger()
+    assert recorder.statuses == [0]
+    assert ran == []  # the exit did not run pending events before ending
+
+
 def test_slow_lock_does_not_hold_up_the_exit(qapp: QApplication, window: QMainWindow) -> None:
     import threading
 

@@ -9,8 +9,9 @@ is an application-wide event filter.
 
 :meth:`QuickExit.trigger` does, in this order:
 
-1. hide every window and popup of the app (before any other work) and let the
-   hide reach the window system;
+1. hide every window and popup of the app (before any other work); the hide
+   reaches the window system synchronously (see :func:`hide_all_windows`), and no
+   pending events are run, so no queued slot can open a dialog and stall the exit;
 2. clear the clipboard if it still holds text the app put there;
 3. call the lock callback (keys dropped, database closed) without waiting for
    worker threads; it runs on a helper thread with a deadline, because a worker
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QProcess, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 from shiboken6 import isValid
@@ -297,9 +298,10 @@ def hide_all_windows(app: QApplication | None = None) -> None:
     for window in QGuiApplication.topLevelWindows():
         if window.isVisible():
             window.hide()
-    with contextlib.suppress(Exception):
-        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        QGuiApplication.sync()  # round trip to the window system: the unmap has arrived
+    # No processEvents() here on purpose: the hide above already reached the window
+    # system (X11 unmaps and flushes in QXcbWindow::hide; Windows' ShowWindow and
+    # macOS' orderOut are synchronous), while running pending events could call a
+    # queued slot that opens a modal dialog and stalls the exit in a nested loop.
 
 
 def trigger_quick_exit() -> None:
