@@ -119,6 +119,65 @@ def sample_entries(vault: Vault) -> None:
     vault.incidents.amend(inc.id, description=text + "\nI did not answer any of them.")
 
 
+def sample_image(folder: Path) -> Path:
+    """A made-up 'screenshot' of a threatening message."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (540, 960), (236, 239, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 540, 90), fill=(61, 90, 128))
+    draw.text((24, 34), "Unknown number", fill=(255, 255, 255))
+    for i, text in enumerate(
+        ["Why are you ignoring me", "I saw you at the bus stop", "You will regret this"]
+    ):
+        top = 140 + i * 110
+        draw.rounded_rectangle((24, top, 420, top + 70), radius=18, fill=(255, 255, 255))
+        draw.text((44, top + 26), text, fill=(20, 20, 20))
+    path = folder / "screenshot-2026-11-12.png"
+    image.save(path)
+    return path
+
+
+def more_screens(app: QApplication, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    from safediary.gui.incident_editor import IncidentEditor
+
+    vault = window.vault
+    newest = vault.incidents.list(newest_first=True)[2]
+    vault.evidence.add_file(sample_image(folder), incident_id=newest.id)
+    window.refresh()
+    shot(app, window, "05-main-window")
+    editor = window.open_editor(newest.id)
+    assert isinstance(editor, IncidentEditor)
+    editor.resize(1180, 800)
+    shot(app, editor, "06-incident-editor")
+    editor.tabs.setCurrentIndex(3)
+    shot(app, editor, "07-evidence-tab")
+    viewer = editor.evidence_panel.view(editor.evidence_panel.evidence_ids()[0])
+    wait_until(app, lambda: viewer.record is not None)
+    viewer.verify()
+    wait_until(app, lambda: "OK" in viewer.verify_label.text())
+    shot(app, viewer, "08-evidence-viewer")
+    viewer.close()
+    editor.tabs.setCurrentIndex(4)
+    shot(app, editor, "09-history")
+    editor.force_close()
+    new = window.open_editor(None)
+    new.resize(1180, 800)
+    shot(app, new, "10-new-entry")
+    new.force_close()
+    people = window.open_people()
+    shot(app, people, "11-people")
+    people.close()
+    help_window = window.open_help()
+    shot(app, help_window, "12-help")
+    help_window.show_page("contacts")
+    shot(app, help_window, "13-contacts")
+    help_window.close()
+    settings = window.open_settings()
+    shot(app, settings, "14-settings")
+    settings.close()
+
+
 def main() -> int:
     keys.DEFAULT_KDF = keys.KdfParams.fast()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -148,10 +207,7 @@ def main() -> int:
         sample_entries(vault)
         main_window = ctl.main_window
         main_window.refresh()
-        shot(app, main_window, "05-main-window")
-        extra = sys.modules[__name__].__dict__.get("more_screens")
-        if extra:
-            extra(app, ctl, main_window)
+        more_screens(app, main_window, Path(tmp))
         unlock = ctl.lock()
         unlock.passphrase.setText("wrong guess")
         unlock.try_unlock()

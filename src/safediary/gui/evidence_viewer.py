@@ -133,9 +133,7 @@ class EvidenceViewer(QDialog):
         self.stack.addWidget(self.text_view)
 
         # details
-        details = QWidget()
-        details.setObjectName("evidenceDetails")
-        form = QFormLayout(details)
+        form = QFormLayout()
         self.fields: dict[str, PlainLabel] = {}
         for key, title in (
             ("ref", "Number"),
@@ -168,19 +166,30 @@ class EvidenceViewer(QDialog):
         self.busy.setMaximumHeight(10)
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
-        form.addRow(self.verify_button, self.verify_label)
-        form.addRow("", self.export_button)
-        form.addRow("", self.busy)
+        details_layout = QVBoxLayout()
+        details_layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addWidget(self.verify_button)
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+        details_layout.addLayout(row)
+        details_layout.addWidget(self.verify_label)
+        details_layout.addWidget(self.busy)
+        details_layout.addStretch(1)
+        holder = QWidget()
+        holder.setObjectName("evidenceDetails")
+        holder.setLayout(details_layout)
         details_scroll = QScrollArea()
         details_scroll.setWidgetResizable(True)
-        details_scroll.setWidget(details)
+        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        details_scroll.setWidget(holder)
 
         splitter = QSplitter()
         splitter.addWidget(self.stack)
         splitter.addWidget(details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([680, 320])
+        splitter.setSizes([620, 380])
 
         close_row = QHBoxLayout()
         close_row.addStretch(1)
@@ -269,7 +278,7 @@ class EvidenceViewer(QDialog):
         self.fields["taken"].setText(str(meta.get("capture_time") or "—"))
         camera = " ".join(str(meta[k]) for k in ("camera_make", "camera_model") if meta.get(k))
         self.fields["camera"].setText(camera or str(meta.get("camera") or "—"))
-        self.fields["sha256"].setText(ev.sha256)
+        self.fields["sha256"].setText(ev.sha256[:32] + "\n" + ev.sha256[32:])
 
     # -- image zoom -------------------------------------------------------------------
     def set_scale(self, scale: float) -> None:

@@ -67,7 +67,8 @@ class ContactsPage(QWidget):
         self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((210, 120, 260)):
+        self.table.verticalHeader().setVisible(False)
+        for column, width in enumerate((190, 115, 230)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -148,12 +149,12 @@ class HelpWindow(QDialog):
         self.setWindowTitle("Help and contacts")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1000, 680)
+        self.resize(1150, 720)
         self.pages = list_pages()
         self.index = QListWidget()
         self.index.setObjectName("helpIndex")
         self.index.setAccessibleName("Help pages")
-        self.index.setMaximumWidth(260)
+        self.index.setMaximumWidth(230)
         self.stack = QStackedWidget()
         for page in self.pages:
             self.index.addItem("Who to call" if page.id == "contacts" else page.title)

@@ -163,7 +163,7 @@ class IncidentEditor(QDialog):
         self.evidence_panel = self._evidence_panel()
         self.tabs.addTab(self.evidence_panel, "&Evidence")
         self.history_tab = self._history_tab()
-        self.tabs.addTab(self.history_tab, "Hi&story")
+        self.tabs.addTab(self.history_tab, "Histor&y")
 
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
@@ -205,6 +205,7 @@ class IncidentEditor(QDialog):
     def _scroll(widget: QWidget) -> QScrollArea:
         area = QScrollArea()
         area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(widget)
         return area
 
@@ -239,7 +240,7 @@ class IncidentEditor(QDialog):
         row.addWidget(self.occurred_at)
         row.addWidget(self.approximate)
         row.addStretch(1)
-        form.addRow("&When:", row)
+        form.addRow("When:", row)
         self.has_until = QCheckBox("It went on until")
         self.has_until.setObjectName("hasUntilBox")
         self.has_until.setAccessibleName("It went on until a later time")
@@ -260,13 +261,13 @@ class IncidentEditor(QDialog):
         self.contact_method = self._line(
             "contactMethod", "How they made contact", "For example: in person, by text, on Facebook"
         )
-        form.addRow("&How:", self.contact_method)
+        form.addRow("Ho&w:", self.contact_method)
         form.addRow("Kinds:", self._kinds_box())
         self.description = self._text(
             "description", "What happened", "What happened, in your own words, in order."
         )
         self.description.setMinimumHeight(140)
-        form.addRow("What ha&ppened:", self.description)
+        form.addRow("Wha&t happened:", self.description)
         self.exact_words = self._text(
             "exactWords", "Their exact words", "Anything they said or wrote, word for word."
         )
@@ -281,23 +282,23 @@ class IncidentEditor(QDialog):
 
     def _kinds_box(self) -> QWidget:
         box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
         self.kind_boxes: dict[str, QCheckBox] = {}
-        for column, (group_id, group_label) in enumerate(GROUPS.items()):
+        for group_id, group_label in GROUPS.items():
             group = QGroupBox(group_label)
             group.setAccessibleName(group_label)
-            inner = QVBoxLayout(group)
-            inner.setSpacing(2)
-            for kind in KINDS.values():
-                if kind.group == group_id:
-                    check = QCheckBox(kind.label)
-                    check.setObjectName(f"kind_{kind.id}")
-                    check.setAccessibleName(kind.label)
-                    self.kind_boxes[kind.id] = check
-                    inner.addWidget(check)
-            inner.addStretch(1)
-            grid.addWidget(group, 0, column)
+            grid = QGridLayout(group)
+            grid.setVerticalSpacing(2)
+            kinds = [k for k in KINDS.values() if k.group == group_id]
+            per_column = (len(kinds) + 2) // 3
+            for i, kind in enumerate(kinds):
+                check = QCheckBox(kind.label)
+                check.setObjectName(f"kind_{kind.id}")
+                check.setAccessibleName(kind.label)
+                self.kind_boxes[kind.id] = check
+                grid.addWidget(check, i % per_column, i // per_column)
+            column.addWidget(group)
         return box
 
     def _people_tab(self) -> QWidget:
@@ -341,7 +342,7 @@ class IncidentEditor(QDialog):
         self.officer = self._line("officer", "Officer's name or number")
         form.addRow("&Officer:", self.officer)
         self.police_reference = self._line("policeReference", "Crime reference number")
-        form.addRow("&Crime reference:", self.police_reference)
+        form.addRow("Crime re&ference:", self.police_reference)
         self.evidence_location = self._line(
             "evidenceLocation",
             "Where the originals are kept",
@@ -363,7 +364,8 @@ class IncidentEditor(QDialog):
         self.history_list = QListWidget()
         self.history_list.setObjectName("historyList")
         self.history_list.setAccessibleName("Saved versions")
-        self.history_list.setMaximumWidth(300)
+        self.history_list.setMinimumWidth(330)
+        self.history_list.setMaximumWidth(360)
         self.history_view = QPlainTextEdit()
         self.history_view.setObjectName("historyView")
         self.history_view.setAccessibleName("The saved version")
@@ -649,35 +651,34 @@ def revision_text(vault: Vault, incident: Incident) -> str:
     for pid in incident.people:
         with contextlib.suppress(Exception):
             names.append(vault.people.get(pid).name)
-    lines = [
-        f"When: {when_text(incident)}",
-        f"Where: {incident.location}",
-        f"How: {incident.contact_method}",
-        f"Kinds: {kinds_text(incident)}",
-        f"Who: {', '.join(names)}",
-        "",
-        "What happened:",
-        incident.description,
-        "",
-        "Exact words:",
-        incident.exact_words,
-        "",
-        "How it made me feel:",
-        incident.feelings,
-        "",
-        "Effect on daily life:",
-        incident.impact,
-        "",
-        f"Witnesses: {incident.witnesses}",
-        f"Others present: {incident.others_present}",
-        f"Court order broken: {'yes' if incident.order_breached else 'no'}",
-        f"Reported to: {incident.reported_to}",
-        f"Officer: {incident.officer}",
-        f"Crime reference: {incident.police_reference}",
-        f"Originals kept: {incident.evidence_location}",
-        f"Tags: {', '.join(incident.tags)}",
-        f"Private: {'yes' if incident.private else 'no'}",
+    fields = [
+        ("When", when_text(incident)),
+        ("Where", incident.location),
+        ("How", incident.contact_method),
+        ("Kinds", kinds_text(incident)),
+        ("Who", ", ".join(names)),
+        ("What happened", incident.description),
+        ("Exact words", incident.exact_words),
+        ("How it made me feel", incident.feelings),
+        ("Effect on daily life", incident.impact),
+        ("Witnesses", incident.witnesses),
+        ("Others present", incident.others_present),
+        ("Court order broken", "yes" if incident.order_breached else ""),
+        ("Reported to", incident.reported_to),
+        ("Officer", incident.officer),
+        ("Crime reference", incident.police_reference),
+        ("Originals kept", incident.evidence_location),
+        ("Tags", ", ".join(incident.tags)),
+        ("Private", "yes, left out of reports" if incident.private else ""),
     ]
+    lines = []
+    for title, value in fields:
+        if not value.strip():
+            continue
+        if "\n" in value or len(value) > 60:
+            lines += [f"{title}:", value, ""]
+        else:
+            lines.append(f"{title}: {value}")
     return "\n".join(lines)
 
 

@@ -38,6 +38,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(680)
         layout = QVBoxLayout(self)
         layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(heading("Settings"))
