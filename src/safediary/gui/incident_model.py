@@ -102,26 +102,34 @@ class IncidentTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._incidents: list[Incident] = []
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: dict[int, tuple[str, ...]] = {}
+        self._counts: dict[int, int] = {}
         self._italic = QFont()
         self._italic.setItalic(True)
 
     def set_incidents(self, incidents: list[Incident], counts: dict[int, int]) -> None:
+        """Replace the rows; display text is made only for rows the view asks for."""
         self.beginResetModel()
         self._incidents = list(incidents)
-        self._rows = [
-            (
+        self._counts = counts
+        self._rows = {}
+        self.endResetModel()
+
+    def _row_text(self, row: int) -> tuple[str, ...]:
+        text = self._rows.get(row)
+        if text is None:
+            i = self._incidents[row]
+            text = (
                 str(i.number),
                 when_text(i),
                 i.location.splitlines()[0] if i.location else "",
                 kinds_text(i),
                 i.summary + ("  (private)" if i.private else ""),
-                str(counts.get(i.id, 0) or ""),
+                str(self._counts.get(i.id, 0) or ""),
                 reported_text(i),
             )
-            for i in self._incidents
-        ]
-        self.endResetModel()
+            self._rows[row] = text
+        return text
 
     def incident(self, row: int) -> Incident:
         return self._incidents[row]
@@ -134,7 +142,7 @@ class IncidentTableModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._incidents)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -144,10 +152,10 @@ class IncidentTableModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._rows[row][column]
+            return self._row_text(row)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             # Qt guesses rich text in tooltips: escape what the user wrote.
-            return "<p>" + html.escape(self._rows[row][4]) + "</p>"
+            return "<p>" + html.escape(self._row_text(row)[4]) + "</p>"
         if role == Qt.ItemDataRole.FontRole and self._incidents[row].private:
             return self._italic
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5):
