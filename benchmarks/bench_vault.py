@@ -85,9 +85,20 @@ def main() -> None:
         add_s, _ = timed(add_all)
         line(f"add {args.count:,} incidents (one transaction each)", add_s, "s")
         line("  per incident", add_s / args.count * 1000, "ms")
-        list_s, rows = timed(vault.incidents.list, repeat=5)
+        vault.lock()
+        vault = Vault.unlock(folder, "benchmark passphrase")
+        cold_s, rows = timed(vault.incidents.list)
         assert len(rows) == args.count
-        line(f"list {args.count:,} incidents", list_s * 1000, "ms", "< 200 ms")
+        line(f"list {args.count:,} incidents, first time after unlock", cold_s * 1000, "ms")
+        list_s, rows = timed(vault.incidents.list, repeat=5)
+        line(
+            f"list {args.count:,} incidents, again (decoded once)", list_s * 1000, "ms", "< 200 ms"
+        )
+        vault.incidents.amend(rows[0].id, description="changed")
+        amended_s, rows = timed(vault.incidents.list)
+        line(
+            f"list {args.count:,} incidents after one amendment", amended_s * 1000, "ms", "< 200 ms"
+        )
         search_s, hits = timed(lambda: vault.incidents.search(f"unique{args.count // 2}"), 20)
         assert len(hits) == 1
         line("full-text search, one hit", search_s * 1000, "ms", "< 50 ms")

@@ -288,3 +288,16 @@ def test_current_state_differing_from_history_detected(vault: Vault, vault_dir: 
     report = opened.verify()
     assert any("differs from its saved history" in p for p in report.problems)
     opened.lock()
+
+
+def test_list_reflects_every_change_and_lock_forgets_decoded_entries(vault: Vault) -> None:
+    a = _add(vault, description="one")
+    b = _add(vault, 1, description="two")
+    assert [i.description for i in vault.incidents.list()] == ["one", "two"]
+    vault.incidents.amend(a.id, description="one, amended", occurred_at=T0 + timedelta(days=2))
+    listed = vault.incidents.list()
+    assert [i.id for i in listed] == [b.id, a.id]
+    assert listed[1].description == "one, amended" and listed[1].revision == 2
+    assert vault.incidents.search("amended")[0].revision == 2
+    vault.lock()
+    assert vault.incidents._cache == {}

@@ -56,7 +56,7 @@ def v1_vault(vault: Vault) -> tuple[Path, bytes, list[str]]:
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
         ).fetchall()
         for kind, name in later:
-            if name not in keep and kind in ("table", "view"):
+            if name not in keep and kind in ("table", "view", "index"):
                 conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
         conn.execute("PRAGMA user_version = 1")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

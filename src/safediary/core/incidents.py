@@ -189,6 +189,13 @@ class Incidents:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Decoded incidents by id, reused while their revision is unchanged, so the
+        # GUI can re-list thousands of entries after every save. Cleared on lock.
+        self._cache: dict[int, Incident] = {}
+
+    def clear_cache(self) -> None:
+        """Forget every decoded incident (called when the vault locks)."""
+        self._cache = {}
 
     # -- writing --------------------------------------------------------------
     def add(self, occurred_at: datetime, **values: Any) -> Incident:
@@ -389,10 +396,11 @@ class Incidents:
         """
         where, params = self._filters(start, end, include_private, person_id)
         order = "DESC" if newest_first else "ASC"
-        rows = self._db.query(
-            f"{self._SELECT}{where} ORDER BY occurred_utc {order}, number {order}", params
+        result = self._load(
+            f"SELECT id, revision FROM incidents{where} ORDER BY occurred_utc {order},"
+            f" number {order}",
+            params,
         )
-        result = [self._row(r) for r in rows]
         if kinds is not None:
             wanted = validate_kinds(kinds)
             result = [i for i in result if i.kinds & wanted]
@@ -422,12 +430,25 @@ class Incidents:
         if not query:
             return []
         order = "DESC" if newest_first else "ASC"
-        rows = self._db.query(
-            f"{self._SELECT} WHERE id IN (SELECT rowid FROM incident_fts WHERE incident_fts"
-            f" MATCH ?) ORDER BY occurred_utc {order}, number {order}",
+        return self._load(
+            "SELECT id, revision FROM incidents WHERE id IN (SELECT rowid FROM incident_fts"
+            f" WHERE incident_fts MATCH ?) ORDER BY occurred_utc {order}, number {order}",
             (query,),
         )
-        return [self._row(r) for r in rows]
+
+    def _load(self, sql: str, params: Any) -> list[Incident]:
+        """Run an (id, revision) query and return the incidents, decoding only changed ones."""
+        with self._db.lock:
+            order = self._db.query(sql, params)
+            cache = self._cache
+            stale = [i for i, rev in order if (c := cache.get(i)) is None or c.revision != rev]
+            for start in range(0, len(stale), 500):
+                batch = stale[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                for row in self._db.query(f"{self._SELECT} WHERE id IN ({marks})", batch):
+                    incident = self._row(row)
+                    cache[incident.id] = incident
+            return [cache[i] for i, _ in order]
 
     def count(self) -> int:
         return int(self._db.query("SELECT count(*) FROM incidents")[0][0])

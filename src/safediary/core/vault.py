@@ -240,6 +240,7 @@ class Vault:
 
     def lock(self) -> None:
         """Checkpoint and close the database and forget the keys. Safe to call twice."""
+        self.incidents.clear_cache()
         with contextlib.suppress(Exception):
             self._db.close()
         keymod.wipe(self._master)

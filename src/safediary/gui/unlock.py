@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -150,6 +151,7 @@ class UnlockWindow(QWidget):
         self.message.setText("")
         recovery = self._recovery_mode
         runner().run(
+            _open_and_decode,
             fn,
             self.vault_dir,
             secret,
@@ -202,3 +204,10 @@ class UnlockWindow(QWidget):
         self.show_box.setChecked(False)
         self.message.setText("")
         self.set_recovery_mode(False)
+
+
+def _open_and_decode(opener: Callable[[Path, str], Vault], folder: Path, secret: str) -> Vault:
+    """Unlock, then decode the entry list once in the worker so the first view is instant."""
+    vault = opener(folder, secret)
+    vault.incidents.list()
+    return vault
