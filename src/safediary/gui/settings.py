@@ -24,6 +24,8 @@ class Preferences:
     report_thumbnails: bool = True
     newest_first: bool = True
     backup_reminder_days: int = 14  # 0 = no reminder
+    after_exit_kind: str = "nothing"  # what quick exit opens: nothing, "program" or "web"
+    after_exit_target: str = ""
 
 
 class AppSettings:
@@ -40,6 +42,9 @@ class AppSettings:
             raw: Any = self.qsettings.value(f.name, default)
             setattr(prefs, f.name, _coerce(raw, default))
         prefs.auto_lock_minutes = max(0, min(240, prefs.auto_lock_minutes))
+        prefs.backup_reminder_days = max(0, min(365, prefs.backup_reminder_days))
+        if prefs.after_exit_kind not in ("nothing", "program", "web"):
+            prefs.after_exit_kind = "nothing"
         if prefs.paper_size not in ("A4", "Letter"):
             prefs.paper_size = "A4"
         return prefs

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.quickexit import AfterExit, QuickExitButton
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, heading
 
@@ -72,7 +73,39 @@ class SettingsDialog(QDialog):
                 "SafeDiary is installed."
             ),
         )
+        self.after_exit = QComboBox()
+        self.after_exit.setObjectName("afterExitBox")
+        self.after_exit.setAccessibleName("After quick exit, open")
+        self.after_exit.addItem("Nothing", "nothing")
+        self.after_exit.addItem("A web page", "web")
+        self.after_exit.addItem("A program", "program")
+        self.after_exit.setCurrentIndex(max(0, self.after_exit.findData(prefs.after_exit_kind)))
+        form.addRow("After quick exit, open:", self.after_exit)
+        self.after_exit_target = QLineEdit(prefs.after_exit_target)
+        self.after_exit_target.setObjectName("afterExitTarget")
+        self.after_exit_target.setAccessibleName("Web page or program to open after quick exit")
+        self.after_exit_target.setPlaceholderText("For example https://www.bbc.co.uk/weather")
+        form.addRow("", self.after_exit_target)
+        self.after_exit_problem = PlainLabel("")
+        self.after_exit_problem.setObjectName("afterExitProblem")
+        self.after_exit_problem.setStyleSheet("color: #8a1c1c;")
+        self.after_exit_problem.hide()
+        form.addRow("", self.after_exit_problem)
+        self.after_exit.currentIndexChanged.connect(self._after_exit_changed)
+        self._after_exit_changed()
         layout.addWidget(safety)
+
+        backups = QGroupBox("Backups")
+        form = QFormLayout(backups)
+        self.backup_days = QSpinBox()
+        self.backup_days.setObjectName("backupReminderDays")
+        self.backup_days.setAccessibleName("Remind me to back up after this many days")
+        self.backup_days.setRange(0, 365)
+        self.backup_days.setSuffix(" days")
+        self.backup_days.setSpecialValueText("Never remind me")
+        self.backup_days.setValue(prefs.backup_reminder_days)
+        form.addRow("Remind me to back up after:", self.backup_days)
+        layout.addWidget(backups)
 
         report = QGroupBox("Reports")
         form = QFormLayout(report)
@@ -115,6 +148,30 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _after_exit_changed(self) -> None:
+        kind = self.after_exit.currentData()
+        self.after_exit_target.setEnabled(kind != "nothing")
+        self.after_exit_target.setPlaceholderText(
+            "For example /usr/bin/gnome-calculator"
+            if kind == "program"
+            else "For example https://www.bbc.co.uk/weather"
+        )
+
+    def accept(self) -> None:
+        """Refuse an after-exit choice that could not work, with a plain reason."""
+        choice = AfterExit.from_setting(
+            self.after_exit.currentData(), self.after_exit_target.text()
+        )
+        problem = choice.problem() if self.after_exit.currentData() != "nothing" else None
+        if self.after_exit.currentData() != "nothing" and not self.after_exit_target.text().strip():
+            problem = "Please type the web page or program to open, or choose “Nothing”."
+        if problem:
+            self.after_exit_problem.setText(problem)
+            self.after_exit_problem.show()
+            self.after_exit_target.setFocus()
+            return
+        super().accept()
+
     def preferences(self) -> Preferences:
         return replace(
             self._prefs,
@@ -125,4 +182,7 @@ class SettingsDialog(QDialog):
             report_include_feelings=self.include_feelings.isChecked(),
             report_include_private=self.include_private.isChecked(),
             report_thumbnails=self.thumbnails.isChecked(),
+            backup_reminder_days=self.backup_days.value(),
+            after_exit_kind=self.after_exit.currentData(),
+            after_exit_target=self.after_exit_target.text().strip(),
         )

@@ -1,0 +1,47 @@
+"""Settings: the after-exit choice and the backup reminder reach the app and the INI file."""
+
+from __future__ import annotations
+
+import pytest
+
+from safediary.gui.quickexit import AfterExitKind
+
+pytestmark = pytest.mark.gui
+
+
+def _protection(controller):  # type: ignore[no-untyped-def]
+    from safediary.gui import quickexit
+
+    return quickexit._protection
+
+
+def test_after_exit_web_page_is_saved_and_used(qtbot, controller, location, vault):
+    controller.on_opened(vault)
+    dialog = controller.main_window.open_settings()
+    dialog.after_exit.setCurrentIndex(dialog.after_exit.findData("web"))
+    dialog.after_exit_target.setText("https://www.bbc.co.uk/weather")
+    dialog.backup_days.setValue(30)
+    dialog.accept()
+    text = location.settings_file.read_text()
+    assert "after_exit_kind=web" in text and "backup_reminder_days=30" in text
+    after = _protection(controller).quick_exit.after_exit
+    assert after.kind is AfterExitKind.WEB_PAGE
+    assert after.target == "https://www.bbc.co.uk/weather"
+
+
+@pytest.mark.parametrize(
+    ("kind", "target"),
+    [("web", "not a web address"), ("web", ""), ("program", "no-such-program-here-xyz")],
+)
+def test_after_exit_choice_that_cannot_work_is_refused(qtbot, controller, vault, kind, target):
+    controller.on_opened(vault)
+    dialog = controller.main_window.open_settings()
+    dialog.after_exit.setCurrentIndex(dialog.after_exit.findData(kind))
+    dialog.after_exit_target.setText(target)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.after_exit_problem.isVisible() and dialog.after_exit_problem.text()
+    dialog.after_exit.setCurrentIndex(dialog.after_exit.findData("nothing"))
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert _protection(controller).quick_exit.after_exit.kind is AfterExitKind.NOTHING
