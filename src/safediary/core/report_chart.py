@@ -17,7 +17,7 @@ OTHER = "__other__"
 NONE = "__none__"
 
 # Okabe-Ito colours: told apart by most people with colour-blindness and in greyscale print.
-_PALETTE = (
+PALETTE = (
     "#D55E00",
     "#0072B2",
     "#E69F00",
@@ -26,12 +26,12 @@ _PALETTE = (
     "#56B4E9",
     "#F0E442",
 )
-_OTHER_COLOUR = "#9a9a9a"
+OTHER_COLOUR = "#9a9a9a"
 _NONE_COLOUR = "#d0d0d0"
 _NAMES = {OTHER: "Other kinds", NONE: "Kind not recorded"}
 
 
-def _series(summary: PatternSummary) -> list[str]:
+def chart_series(summary: PatternSummary) -> list[str]:
     """The kinds to draw, most frequent first (serious kinds always get a colour)."""
     ranked = sorted(
         summary.kind_counts,
@@ -55,7 +55,7 @@ def incidents_chart(
     (drawn as "Kind not recorded" so every entry shows in the chart).
     """
     register_fonts()
-    series = _series(summary)
+    series = chart_series(summary)
     buckets = summary.buckets
     drawn = [k for k in series if k != OTHER]
     rows: list[list[int]] = []
@@ -83,9 +83,9 @@ def incidents_chart(
     chart.bars.strokeColor = colors.white
     chart.bars.strokeWidth = 0.3
     for index, kind in enumerate(series):
-        colour = _PALETTE[index % len(_PALETTE)]
+        colour = PALETTE[index % len(PALETTE)]
         if kind in (OTHER, NONE):
-            colour = _OTHER_COLOUR if kind == OTHER else _NONE_COLOUR
+            colour = OTHER_COLOUR if kind == OTHER else _NONE_COLOUR
         chart.bars[index].fillColor = colors.HexColor(colour)
 
     step = max(1, -(-len(buckets) // 14))  # at most ~14 labels

@@ -35,7 +35,7 @@ from safediary.core.pattern import (
     is_course_of_conduct,
     summarize,
 )
-from safediary.core.report_chart import _OTHER_COLOUR, _PALETTE, OTHER, _series
+from safediary.core.report_chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
 from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
@@ -180,8 +180,8 @@ class IncidentChart(QWidget):
     def colour(self, kind: str) -> QColor:
         """The colour of a kind in this chart (the report uses the same)."""
         if kind == OTHER or kind not in self.series:
-            return QColor(_OTHER_COLOUR)
-        return QColor(_PALETTE[self.series.index(kind) % len(_PALETTE)])
+            return QColor(OTHER_COLOUR)
+        return QColor(PALETTE[self.series.index(kind) % len(PALETTE)])
 
     def legend(self) -> list[tuple[str, QColor]]:
         """(label, colour) for every series, in drawing order."""
@@ -192,7 +192,7 @@ class IncidentChart(QWidget):
 
     def set_summary(self, summary: PatternSummary) -> None:
         self.summary = summary
-        self.series = _series(summary) if summary.total else []
+        self.series = chart_series(summary) if summary.total else []
         unit = "week" if summary.granularity == "week" else "month"
         parts = [f"{b.long_label}: {b.total}" for b in summary.buckets if b.total]
         self.setAccessibleDescription(
