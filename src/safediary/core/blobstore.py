@@ -36,7 +36,8 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from safediary.core.errors import InvalidInput, StorageError, VaultCorrupted, VaultError
+from safediary.core.errors import InvalidInput, VaultCorrupted, VaultError
+from safediary.core.fsutil import storage_error
 
 MAGIC = b"SDEB"
 VERSION = 1
@@ -103,23 +104,6 @@ def blob_dir(root: Path, blob_id: str) -> Path:
 def segment_path(root: Path, blob_id: str, index: int) -> Path:
     """Path of segment ``index`` of ``blob_id``."""
     return blob_dir(root, blob_id) / f"{blob_id}.{index}"
-
-
-def _storage_error(exc: OSError, what: str) -> StorageError:
-    code = exc.errno
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        reason = "the disk is full"
-    elif code == errno.EROFS:
-        reason = "the disk is read-only"
-    elif code in (errno.EACCES, errno.EPERM):
-        reason = "permission was refused"
-    elif code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
-        reason = "the folder or drive is no longer there (was a USB stick removed?)"
-    elif code == errno.EIO:
-        reason = "the disk reported an input/output error (was a USB stick removed?)"
-    else:
-        reason = exc.strerror or "an unexpected error occurred"
-    return StorageError(f"Could not {what}: {reason}.")
 
 
 def _make_private_dir(path: Path) -> None:
@@ -291,12 +275,12 @@ def write_blob(
             _make_private_dir(blob_dir(root, blob_id))
             writer.write(header)
         except OSError as exc:
-            raise _storage_error(exc, "store the evidence file") from exc
+            raise storage_error(exc, "store the evidence file") from exc
         cur = 0
         try:
             n = _readinto_full(source, memoryview(bufs[cur]))
         except OSError as exc:
-            raise _storage_error(exc, "read the file being imported") from exc
+            raise storage_error(exc, "read the file being imported") from exc
         while True:
             if cancel is not None and cancel():
                 raise ImportCancelled("The import was cancelled; nothing was stored.")
@@ -305,7 +289,7 @@ def write_blob(
                 try:
                     m = _readinto_full(source, memoryview(bufs[nxt]))
                 except OSError as exc:
-                    raise _storage_error(exc, "read the file being imported") from exc
+                    raise storage_error(exc, "read the file being imported") from exc
             else:
                 m = 0
             last = m == 0
@@ -319,7 +303,7 @@ def write_blob(
             try:
                 writer.write(out_view[: n + TAG_SIZE])
             except OSError as exc:
-                raise _storage_error(exc, "store the evidence file") from exc
+                raise storage_error(exc, "store the evidence file") from exc
             done += n
             counter += 1
             if progress is not None:
@@ -330,7 +314,7 @@ def write_blob(
         try:
             writer.commit()
         except OSError as exc:
-            raise _storage_error(exc, "store the evidence file") from exc
+            raise storage_error(exc, "store the evidence file") from exc
     except BaseException:
         writer.discard()
         raise
@@ -399,7 +383,7 @@ class BlobReader:
         except FileNotFoundError:
             raise self._corrupt("is missing") from None
         except OSError as exc:
-            raise _storage_error(exc, "read the evidence folder") from exc
+            raise storage_error(exc, "read the evidence folder") from exc
         indexes = sorted(
             int(m.group(2))
             for name in names
@@ -414,7 +398,7 @@ class BlobReader:
             try:
                 size = segment_path(self._root, self.blob_id, i).stat().st_size
             except OSError as exc:
-                raise _storage_error(exc, "read an evidence file") from exc
+                raise storage_error(exc, "read an evidence file") from exc
             self._seg_starts.append(start)
             self._seg_sizes.append(size)
             start += size
@@ -428,7 +412,7 @@ class BlobReader:
             except FileNotFoundError:
                 raise self._corrupt("is missing one of its parts") from None
             except OSError as exc:
-                raise _storage_error(exc, "read an evidence file") from exc
+                raise storage_error(exc, "read an evidence file") from exc
             self._files[index] = fh
         return fh
 
@@ -447,7 +431,7 @@ class BlobReader:
                     fh.seek(local)
                     data = fh.read(take)
                 except OSError as exc:
-                    raise _storage_error(exc, "read an evidence file") from exc
+                    raise storage_error(exc, "read an evidence file") from exc
                 if len(data) != take:
                     raise self._corrupt("changed while it was being read")
                 parts.append(data)
@@ -611,7 +595,7 @@ def _segment_files(root: Path, blob_id: str) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise _storage_error(exc, "read the evidence folder") from exc
+        raise storage_error(exc, "read the evidence folder") from exc
     out = []
     for name in names:
         base = name[:-4] if name.endswith(".tmp") else name
@@ -637,7 +621,7 @@ def delete_blob(root: Path, blob_id: str) -> None:
         with contextlib.suppress(OSError):
             _fsync_dir(blob_dir(root, blob_id))
     except OSError as exc:
-        raise _storage_error(exc, "delete an evidence file") from exc
+        raise storage_error(exc, "delete an evidence file") from exc
 
 
 def _shard_dirs(root: Path) -> list[Path]:
@@ -648,7 +632,7 @@ def _shard_dirs(root: Path) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise _storage_error(exc, "read the evidence folder") from exc
+        raise storage_error(exc, "read the evidence folder") from exc
 
 
 def list_blob_ids(root: Path) -> set[str]:
@@ -683,7 +667,7 @@ def sweep(root: Path, keep: set[str]) -> int:
                 except FileNotFoundError:
                     continue
                 except OSError as exc:
-                    raise _storage_error(exc, "tidy the evidence folder") from exc
+                    raise storage_error(exc, "tidy the evidence folder") from exc
                 removed += 1
                 touched = True
         if touched:

@@ -35,6 +35,7 @@ from safediary.core.errors import (
     VaultCorrupted,
     VaultLocked,
 )
+from safediary.core.fsutil import storage_error
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
@@ -502,7 +503,7 @@ class EvidenceStore:
                 raise InvalidInput(
                     f"“{dest.name}” already exists there. Choose another name."
                 ) from exc
-            raise blobstore._storage_error(exc, f"save “{dest.name}”") from exc
+            raise storage_error(exc, f"save “{dest.name}”") from exc
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()

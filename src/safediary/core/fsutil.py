@@ -14,26 +14,27 @@ from pathlib import Path
 
 from safediary.core.errors import StorageError
 
+SAFE_NOTE = "Nothing you saved before has been lost."
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-def storage_error(exc: OSError, what: str) -> StorageError:
-    """Translate an OSError into a StorageError with a plain message."""
+def storage_error(exc: OSError, what: str, note: str = "") -> StorageError:
+    """Translate an OSError into a StorageError with a plain message (and an optional note)."""
     code = exc.errno
-    if code == errno.ENOSPC or code == errno.EDQUOT:
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         reason = "the disk is full"
     elif code == errno.EROFS:
         reason = "the disk is read-only"
     elif code in (errno.EACCES, errno.EPERM):
         reason = "permission was refused"
     elif code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
-        reason = "the folder is no longer there (was a USB stick removed?)"
+        reason = "the folder or drive is no longer there (was a USB stick removed?)"
     elif code == errno.EIO:
         reason = "the disk reported an input/output error (was a USB stick removed?)"
     else:
-        reason = exc.strerror or "an error occurred"
-    return StorageError(f"Could not {what}: {reason}. Nothing you saved before has been lost.")
+        reason = exc.strerror or "an unexpected error occurred"
+    return StorageError(f"Could not {what}: {reason}." + (f" {note}" if note else ""))
 
 
 def make_private_dir(path: Path) -> None:
@@ -80,7 +81,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise storage_error(exc, f"save {path.name}") from exc
+        raise storage_error(exc, f"save {path.name}", SAFE_NOTE) from exc
 
 
 def remove_stale_temps(folder: Path) -> None:
