@@ -7,14 +7,12 @@ dialog, which leaves no trace in the desktop's recent-files lists.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QProgressBar,
@@ -26,8 +24,14 @@ from safediary.core import InvalidInput, Vault, WrongPassphrase
 from safediary.core import backup as core_backup
 from safediary.core.backup import BackupReport, RestoreReport, find_backups
 from safediary.core.keys import parse_recovery_key
-from safediary.gui import widgets
-from safediary.gui.widgets import PassphraseField, PlainLabel, button, error_text, heading
+from safediary.gui.widgets import (
+    PassphraseField,
+    PlainLabel,
+    button,
+    choose_folder,
+    error_text,
+    heading,
+)
 from safediary.gui.workers import Task, runner
 
 DEFAULT_REMINDER_DAYS = 14
@@ -50,27 +54,6 @@ def reminder_text(vault: Vault) -> str:
         f"Your last backup was on {last:%d %B %Y}. It is a good time to make a fresh one, "
         "ideally on a second stick or disk."
     )
-
-
-def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
-    """Qt's own folder chooser (never the desktop's); returns the folder or None."""
-    dialog = QFileDialog(parent, title)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons, True)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setHistory([])
-    if start is not None and start.is_dir():
-        dialog.setDirectory(str(start))
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-            return None
-        return Path(dialog.selectedFiles()[0])
-    finally:
-        dialog.setHistory([])
-        dialog.deleteLater()
-        with contextlib.suppress(Exception):
-            widgets._forget_file_dialog_history()
 
 
 class _WorkDialog(QDialog):

@@ -134,10 +134,8 @@ def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
     return dialog
 
 
-def choose_files(parent: QWidget | None, title: str = "Choose files to keep") -> list[Path]:
-    """Qt's own open-file dialog (never the desktop's, so no recent-files trace)."""
-    dialog = _file_dialog(parent, title)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+def _run_file_dialog(dialog: QFileDialog) -> list[Path]:
+    """Show a file dialog modally; return what was chosen, leaving no history behind."""
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return []
@@ -147,6 +145,13 @@ def choose_files(parent: QWidget | None, title: str = "Choose files to keep") ->
         dialog.deleteLater()
         with contextlib.suppress(Exception):
             _forget_file_dialog_history()
+
+
+def choose_files(parent: QWidget | None, title: str = "Choose files to keep") -> list[Path]:
+    """Qt's own open-file dialog (never the desktop's, so no recent-files trace)."""
+    dialog = _file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    return _run_file_dialog(dialog)
 
 
 def choose_save_path(
@@ -159,15 +164,19 @@ def choose_save_path(
     dialog.selectFile(suggested_name)
     if name_filter:
         dialog.setNameFilter(name_filter)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-            return None
-        return Path(dialog.selectedFiles()[0])
-    finally:
-        dialog.setHistory([])
-        dialog.deleteLater()
-        with contextlib.suppress(Exception):
-            _forget_file_dialog_history()
+    chosen = _run_file_dialog(dialog)
+    return chosen[0] if chosen else None
+
+
+def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
+    """Qt's own folder chooser (never the desktop's); returns the folder or None."""
+    dialog = _file_dialog(parent, title)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    if start is not None and start.is_dir():
+        dialog.setDirectory(str(start))
+    chosen = _run_file_dialog(dialog)
+    return chosen[0] if chosen else None
 
 
 def error_text(exc: BaseException) -> str:
