@@ -200,3 +200,16 @@ def test_renders_without_error(qtbot: QtBot, vault: Vault) -> None:
     dialog = _open(qtbot, vault)
     _click(qtbot, dialog, "q10_escalating", Answer.YES)
     assert not dialog.grab().isNull()
+
+
+def test_close_button_and_escape_close_it(qtbot: QtBot, vault: Vault) -> None:
+    """Issue 13 item 6: Close and Escape did nothing (close() re-entered reject())."""
+    dialog = _open(qtbot, vault)
+    _click(qtbot, dialog, "q4_turns_up", Answer.YES)
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=1000)
+    assert vault.drafts.load(DRAFT_KEY) is not None  # unsaved answers kept
+
+    again = _open(qtbot, vault)
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not again.isVisible(), timeout=1000)

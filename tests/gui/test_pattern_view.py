@@ -161,3 +161,22 @@ def test_opened_from_the_main_window(qtbot: QtBot, filled: Vault) -> None:
         qtbot.waitUntil(lambda kind=kind: any(isinstance(d, kind) for d in window.dialogs))
     window.close_dialogs()
     assert window.dialogs == []
+
+
+def test_hovering_a_bar_shows_its_tip(qtbot: QtBot, filled: Vault) -> None:
+    """Issue 13 item 13: a real tooltip event raised AttributeError (QHelpEvent.position)."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    view = _open(qtbot, filled)
+    chart = view.chart
+    chart.grab()  # paint once, so the bars have their places
+    centre = chart._bars[0].center().toPoint()
+    event = QHelpEvent(QEvent.Type.ToolTip, centre, chart.mapToGlobal(centre))
+    assert QApplication.sendEvent(chart, event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=1000)
+    assert "entr" in QToolTip.text()
+    outside = QPoint(1, 1)
+    far = QHelpEvent(QEvent.Type.ToolTip, outside, chart.mapToGlobal(outside))
+    assert QApplication.sendEvent(chart, far)

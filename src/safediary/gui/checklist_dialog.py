@@ -520,8 +520,15 @@ class ChecklistDialog(QDialog):
             self.keep_draft()
         super().closeEvent(event)
 
-    def reject(self) -> None:  # Escape
-        self.close()
+    def reject(self) -> None:
+        """Escape, Close and the title bar's ×: keep a draft of unsaved answers and hide.
+
+        QDialog's own close goes through ``reject``; calling ``close()`` from here
+        re-entered it and was ignored, so the dialog stayed open.
+        """
+        if not self._closing_quietly:
+            self.keep_draft()
+        super().reject()
 
 
 __all__ = ["ChecklistDialog", "QuestionBlock", "UrgentAdvice", "when_text"]

@@ -313,7 +313,7 @@ class IncidentChart(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             help_event: QHelpEvent = event  # type: ignore[assignment]
-            bucket = self.bucket_at(help_event.position().x())
+            bucket = self.bucket_at(help_event.pos().x())
             if bucket is not None:
                 QToolTip.showText(help_event.globalPos(), self.bucket_tip(bucket), self)
             else:
