@@ -2,8 +2,9 @@
 
 Usage: python benchmarks/bench_quickexit.py [--runs 5] [--size-mb 1024] [--random]
 
-Runs the real app (``python -m safediary``) in a child process, driven by the
-test-only hook in ``safediary.gui.scripted``: it opens a vault, saves an incident
+Runs the real app in a child process, started as the ``safediary`` command starts it
+and driven through its public ``on_started`` parameter by
+``tests/support/scripted_app.py``: it opens a vault, saves an incident
 and clicks the quick exit button, either idle or part-way through importing a
 1 GiB file (sparse by default; ``--random`` writes real random data first). The
 child prints CLOCK_MONOTONIC times of the click and of the moment every window
@@ -28,15 +29,18 @@ from pathlib import Path
 
 PASSPHRASE = "benchmark passphrase, not a real one"
 MIB = 1 << 20
+SCRIPTED_APP = Path(__file__).resolve().parent.parent / "tests" / "support" / "scripted_app.py"
 
 
-def run_once(data: Path, script: str, env_extra: dict[str, str]) -> tuple[float, float, bool]:
+def run_once(
+    data: Path, script: str, env_extra: dict[str, str], extra: list[str]
+) -> tuple[float, float, bool]:
     """One quick exit; return (ms to hidden, ms to gone, import still running at exit)."""
     env = dict(os.environ)
     env.update(env_extra)
-    env.update(SAFEDIARY_TEST_SCRIPT=script, SAFEDIARY_TEST_PASSPHRASE=PASSPHRASE)
+    command = [sys.executable, str(SCRIPTED_APP), script, "--data-dir", str(data)]
     child = subprocess.Popen(
-        [sys.executable, "-m", "safediary", "--data-dir", str(data)],
+        [*command, "--passphrase", PASSPHRASE, *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -116,17 +120,17 @@ def main() -> int:
         try:
             for name, env in platforms:
                 for scenario, script, extra in (
-                    ("idle", "quickexit-idle", {}),
+                    ("idle", "quickexit-idle", []),
                     (
                         f"during {args.size_mb} MiB import",
                         "quickexit-during-import",
-                        {"SAFEDIARY_TEST_IMPORT_FILE": str(big)},
+                        ["--import-file", str(big)],
                     ),
                 ):
                     figures = []
                     for run in range(args.runs):
                         data = Path(tmp) / f"data-{name[:3]}-{script}-{run}"
-                        figures.append(run_once(data, script, {**env, **extra}))
+                        figures.append(run_once(data, script, env, extra))
                         shutil.rmtree(data, ignore_errors=True)
                     report(f"{name}, {scenario}", figures)
         finally:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("SAFEDIARY_TESTING", "1")
 
 from safediary.core import Vault, keys
 

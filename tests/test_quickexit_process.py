@@ -1,9 +1,9 @@
 """Quick exit in the real app: a separate process, an import running, exit status 0, nothing lost.
 
-The app is driven by the test-only hook in ``safediary.gui.scripted``: it opens the
-vault, saves an incident, starts importing a 300 MB file and clicks the quick exit
-button part-way through. Afterwards the vault must open with the incident saved and
-no trace of the half-imported evidence.
+The app is driven by ``tests/support/scripted_app.py`` through ``run_gui``'s public
+``on_started`` parameter: it opens the vault, saves an incident, starts importing a
+300 MB file and clicks the quick exit button part-way through. Afterwards the vault
+must open with the incident saved and no trace of the half-imported evidence.
 """
 
 from __future__ import annotations
@@ -14,22 +14,18 @@ import sys
 from pathlib import Path
 
 from safediary.core import Vault
-from safediary.gui.scripted import INCIDENT_TEXT
 from tests.conftest import PASSPHRASE
+from tests.support.scripted_app import INCIDENT_TEXT
 
 IMPORT_SIZE = 300 * 1024 * 1024
+SCRIPTED_APP = Path(__file__).parent / "support" / "scripted_app.py"
 
 
-def run_app(data_dir: Path, script: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        SAFEDIARY_TEST_SCRIPT=script,
-        SAFEDIARY_TEST_PASSPHRASE=PASSPHRASE,
-        **extra,
-    )
+def run_app(data_dir: Path, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, str(SCRIPTED_APP), script, "--data-dir", str(data_dir)]
     return subprocess.run(
-        [sys.executable, "-m", "safediary", "--data-dir", str(data_dir)],
+        [*command, "--passphrase", PASSPHRASE, *extra],
         env=env,
         capture_output=True,
         text=True,
@@ -57,7 +53,7 @@ def test_quick_exit_during_import_ends_cleanly_and_keeps_saved_work(tmp_path: Pa
     with big.open("wb") as fh:  # sparse: large without writing 300 MB here
         fh.truncate(IMPORT_SIZE)
 
-    result = run_app(data, "quickexit-during-import", SAFEDIARY_TEST_IMPORT_FILE=str(big))
+    result = run_app(data, "quickexit-during-import", "--import-file", str(big))
 
     assert result.returncode == 0, result.stderr
     seen = events(result.stdout)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from safediary import __version__
 from safediary.core import paths
@@ -23,8 +24,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``safediary`` command."""
+def main(
+    argv: Sequence[str] | None = None, on_started: Callable[[Any], None] | None = None
+) -> int:
+    """Entry point of the ``safediary`` command.
+
+    ``on_started`` is handed to :func:`safediary.gui.application.run_gui` (tests and
+    benchmarks drive the real app through it; the command never sets it).
+    """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     set_private_umask()
     from safediary.core.hardening import disable_core_dumps
@@ -41,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test(location)
     from safediary.gui.application import run_gui
 
-    return run_gui(location)
+    return run_gui(location, on_started=on_started)
 
 
 if __name__ == "__main__":

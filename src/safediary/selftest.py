@@ -257,8 +257,10 @@ CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
 ]
 
 
-def run_self_test(location: DataLocation, out: TextIO | None = None) -> int:
+def run_self_test(location: DataLocation, out: TextIO | None = None, trace: bool = False) -> int:
     """Run every check, print one line each, clean up; 0 when all passed, else 1.
+
+    ``trace`` adds each failure's traceback (for developers calling this directly).
 
     A windowed Windows build has no console (``sys.stdout`` is None): the lines
     then go to ``self-test.txt`` in the data folder.
@@ -266,7 +268,7 @@ def run_self_test(location: DataLocation, out: TextIO | None = None) -> int:
     if out is None and sys.stdout is None:
         location.root.mkdir(parents=True, exist_ok=True)
         with open(location.root / "self-test.txt", "w", encoding="utf-8") as report:
-            return run_self_test(location, report)
+            return run_self_test(location, report, trace)
     out = out or sys.stdout
     folder = location.selftest_dir / secrets.token_hex(4)
     ctx = _Context(folder=folder)
@@ -286,7 +288,7 @@ def run_self_test(location: DataLocation, out: TextIO | None = None) -> int:
             except Exception as exc:
                 failures.append(name)
                 print(f"  FAIL {name}: {_describe(exc)}", file=out)
-                if os.environ.get("SAFEDIARY_SELFTEST_TRACE"):
+                if trace:
                     traceback.print_exc(file=out)
             else:
                 print(f"  ok   {name}: {detail}", file=out)

@@ -359,7 +359,7 @@ def test_screen_lock_locks_the_diary(qtbot, opened) -> None:  # type: ignore[no-
     controller, vault, exits = opened
     dialog = controller.main_window.open_settings()
     qtbot.waitExposed(dialog)
-    controller._quick_exit.screen.lockRequested.emit("screen locked")
+    controller.protection.screen.lockRequested.emit("screen locked")
     assert vault.is_locked and controller.vault is None
     assert not dialog.isVisible()
     assert controller.start_window is not None and controller.start_window.isVisible()
@@ -370,7 +370,7 @@ def test_idle_lock_in_the_app(qtbot, opened) -> None:  # type: ignore[no-untyped
     controller, vault, exits = opened
     editor = controller.main_window.open_editor(None)
     editor.description.setPlainText("not saved yet")
-    controller._quick_exit.idle.set_minutes(0.2 / 60)
+    controller.protection.idle.set_minutes(0.2 / 60)
     qtbot.waitUntil(lambda: vault.is_locked, timeout=5000)
     assert not isValid(editor) or not editor.isVisible()
     assert controller.start_window is not None
@@ -386,7 +386,7 @@ def test_main_window_shows_shift_presses_discreetly(qtbot, opened) -> None:  # t
     assert indicator is not None and indicator.isHidden()
     shift(main)
     assert indicator.isVisible() and "2 more times" in indicator.label.text()
-    controller._quick_exit.quick_exit.reset()
+    controller.protection.quick_exit.reset()
     assert indicator.isHidden() and exits == []
 
 

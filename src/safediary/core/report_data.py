@@ -134,9 +134,7 @@ def _evidence_items(
     vault: Any, incidents: Iterable[Incident], *, thumbnails: bool, cancel: CancelFn | None
 ) -> tuple[list[EvidenceItem], dict[int, list[EvidenceItem]]]:
     """Live evidence linked to the chosen entries, by evidence number, with thumbnails."""
-    store = getattr(vault, "evidence", None)
-    if store is None:
-        return [], {}
+    store = vault.evidence
     numbers = {i.id: i.number for i in incidents}
     items: list[EvidenceItem] = []
     for record in store.list():

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
 from safediary.core.paths import DataLocation
-from safediary.core.resources import resource_path
+from safediary.gui.icons import app_icon
+from safediary.gui.quickexit import Protection
 from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
 from safediary.gui.workers import runner
 
 APP_NAME = "SafeDiary"
-
-
-def app_icon(disguised: bool = False) -> QIcon:
-    """The window icon: a plain notebook; a neutral 'notes' icon when disguised."""
-    name = "notes.svg" if disguised else "safediary.svg"
-    with contextlib.suppress(FileNotFoundError, ValueError):
-        path = resource_path("icons", name)
-        if path.exists():
-            return QIcon(str(path))
-    return QIcon()
 
 
 def keep_qt_settings_inside(location: DataLocation) -> None:
@@ -48,8 +39,9 @@ class AppController(QObject):
         self.main_window: QWidget | None = None
         self.start_window: QWidget | None = None
         self.exit_code: int | None = None
-        self._quick_exit: QObject | None = None
-        self._install_quick_exit()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.protection = Protection(self, app)  # quick exit, idle and screen lock, concealment
 
     # -- windows ------------------------------------------------------------------
     @property
@@ -137,8 +129,7 @@ class AppController(QObject):
                 QApplication.quit()
 
     def _preferences_changed(self) -> None:
-        if self._quick_exit is not None:  # idle minutes, disguise, after-exit action
-            self._quick_exit.apply_preferences(self.prefs)  # type: ignore[attr-defined]
+        self.protection.apply_preferences(self.prefs)  # idle minutes, disguise, after-exit action
         for w in (self.main_window, self.start_window):
             if w is not None:
                 w.setWindowIcon(app_icon(self.prefs.disguise_title))
@@ -176,36 +167,17 @@ class AppController(QObject):
 
     def quick_exit(self) -> None:
         """Hide every window at once, lock, and quit with exit code 0."""
-        if self._quick_exit is not None:  # gui/quickexit.py: hide, clear, lock, end
-            self._quick_exit.trigger()  # type: ignore[attr-defined]
-            return
-        for widget in QApplication.topLevelWidgets():
-            widget.hide()
-        QApplication.processEvents()
-        runner().cancel_all()
-        vault, self.vault = self.vault, None
-        if vault is not None:
-            with contextlib.suppress(Exception):
-                vault.lock()
-        start = self.start_window
-        discard = getattr(start, "discard", None)
-        if callable(discard):
-            discard()
-        self.exit_code = 0
-        QApplication.exit(0)
-
-    def _install_quick_exit(self) -> None:
-        """Use the quick-exit and idle modules once they exist (optional)."""
-        with contextlib.suppress(ImportError):
-            from safediary.gui import quickexit  # type: ignore[attr-defined]
-
-            install = getattr(quickexit, "install", None)
-            if callable(install):
-                self._quick_exit = install(self)
+        self.protection.trigger()  # gui/quickexit.py: hide, clear, lock, end
 
 
-def run_gui(location: DataLocation) -> int:
-    """Create the QApplication, show first run or unlock, and run until quit."""
+def run_gui(
+    location: DataLocation, on_started: Callable[[AppController], None] | None = None
+) -> int:
+    """Create the QApplication, show first run or unlock, and run until quit.
+
+    ``on_started`` (if given) is called with the controller once the event loop runs:
+    the public seam through which tests and benchmarks drive the real app.
+    """
     keep_qt_settings_inside(location)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -217,10 +189,11 @@ def run_gui(location: DataLocation) -> int:
     app.setQuitOnLastWindowClosed(False)
     location.root.mkdir(parents=True, exist_ok=True)
     controller = AppController(location)
-    if controller._quick_exit is not None:  # quick exit ends the process at once
-        controller._quick_exit.end_process = True  # type: ignore[attr-defined]
+    controller.protection.end_process = True  # quick exit ends the process at once
     app.setWindowIcon(app_icon(controller.prefs.disguise_title))
     app.aboutToQuit.connect(controller._drop_vault)
     controller.start()
+    if on_started is not None:
+        QTimer.singleShot(0, lambda: on_started(controller))
     code = app.exec()
     return controller.exit_code if controller.exit_code is not None else int(code)

@@ -238,12 +238,9 @@ class EvidenceViewer(QDialog):
         self.stack.setCurrentIndex(0)
 
     def _show_pdf(self, data: bytes) -> None:
-        try:
-            from PySide6.QtPdf import QPdfDocument
-            from PySide6.QtPdfWidgets import QPdfView
-        except ImportError:
-            self._message("PDF viewing is not available here. Use “Export a copy…” to open it.")
-            return
+        from PySide6.QtPdf import QPdfDocument  # loaded only when a PDF is shown
+        from PySide6.QtPdfWidgets import QPdfView
+
         buffer = QBuffer(self)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -85,13 +85,10 @@ def load_incidents(vault: Vault, query: Query) -> list[Incident]:
 
 
 def evidence_counts(vault: Vault) -> dict[int, int]:
-    """Live evidence items per incident id ({} when the vault has no evidence store)."""
-    evidence = getattr(vault, "evidence", None)
-    if evidence is None:
-        return {}
+    """Live evidence items per incident id."""
     result: dict[int, int] = {}
-    for item in evidence.list():
-        for incident_id in getattr(item, "incident_ids", ()):
+    for item in vault.evidence.list():
+        for incident_id in item.incident_ids:
             result[incident_id] = result.get(incident_id, 0) + 1
     return result
 

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QW
 from shiboken6 import isValid
 
 from safediary.gui.clipboard import clear_clipboard_if_ours
+from safediary.gui.icons import app_icon
 
 WINDOW_MS = 5000
 PRESSES = 3
@@ -407,11 +408,11 @@ _protection: Protection | None = None
 class Protection(QObject):
     """Quick exit, idle lock, screen-lock watcher and concealment for one app controller.
 
-    The controller (``safediary.gui.application.AppController``) calls
-    :func:`install` once; :meth:`trigger` is its quick exit and
-    :meth:`apply_preferences` follows the Settings dialog. By default the quick
-    exit ends with ``QApplication.exit(0)`` (so tests that build a controller keep
-    running); ``run_gui`` sets :attr:`end_process` so the real app ends at once.
+    The controller (``safediary.gui.application.AppController``) makes one;
+    :meth:`trigger` is its quick exit and :meth:`apply_preferences` follows the
+    Settings dialog. By default the quick exit ends with ``QApplication.exit(0)``
+    (so tests that build a controller keep running); ``run_gui`` sets
+    :attr:`end_process` so the real app ends at once.
     """
 
     def __init__(self, controller: object, app: QApplication) -> None:
@@ -481,11 +482,7 @@ class Protection(QObject):
 
     @staticmethod
     def _disguise_icon() -> object:
-        with contextlib.suppress(Exception):
-            from safediary.gui.application import app_icon
-
-            return app_icon(True)
-        return None
+        return app_icon(True)
 
     def apply_preferences(self, prefs: object) -> None:
         """Follow changed settings: idle minutes, disguise, the after-exit action."""
@@ -520,16 +517,3 @@ class Protection(QObject):
         if self.end_process:
             hard_exit(status)
         QApplication.exit(status)
-
-
-def install(controller: object) -> Protection:
-    """Set up quick exit and the lock triggers for the app controller (called by it)."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    protection = Protection(controller, app)
-    script = os.environ.get("SAFEDIARY_TEST_SCRIPT")
-    if script:
-        from safediary.gui.scripted import run_script
-
-        run_script(script, controller, protection)
-    return protection

@@ -1,13 +1,15 @@
-"""Test-only scripted runs of the real app, chosen by the SAFEDIARY_TEST_SCRIPT variable.
+"""Scripted runs of the real app for tests and benchmarks (never shipped).
 
-Used by ``tests/test_quickexit_process.py`` and ``benchmarks/bench_quickexit.py`` to
-drive a real ``python -m safediary`` process. Nothing happens unless both
-SAFEDIARY_TEST_SCRIPT and SAFEDIARY_TEST_PASSPHRASE are set. Scripts:
+``python tests/support/scripted_app.py SCRIPT --data-dir DIR --passphrase P
+[--import-file FILE]`` starts the app exactly as the ``safediary`` command does
+(``safediary.app.main``) and drives it through the public ``on_started`` seam.
+Used by ``tests/test_quickexit_process.py`` and ``benchmarks/bench_quickexit.py``.
+Scripts:
 
 - ``quickexit-idle``: open (or create) the vault, save one incident, click the
   quick exit button;
-- ``quickexit-during-import``: the same, but first start importing the file named
-  by SAFEDIARY_TEST_IMPORT_FILE and click once the import has made progress.
+- ``quickexit-during-import``: the same, but first start importing ``--import-file``
+  and click once the import has made progress.
 
 The process prints only event names and CLOCK_MONOTONIC times in nanoseconds
 (``clicked 123``, ``hidden 456``), never diary content.
@@ -15,18 +17,21 @@ The process prints only event names and CLOCK_MONOTONIC times in nanoseconds
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QPushButton
 
+from safediary.app import main
 from safediary.core import Vault, keys
+from safediary.gui.application import AppController
+from safediary.gui.quickexit import Protection
+from safediary.gui.workers import runner
 
 INCIDENT_TEXT = "Saved before the quick exit."
 IMPORT_CLICK_AT = 8 * 1024 * 1024  # bytes imported before the click
@@ -40,21 +45,7 @@ def now_ns() -> int:
     return time.monotonic_ns()  # CLOCK_MONOTONIC: comparable with the parent process
 
 
-def run_script(name: str, controller: Any, protection: Any) -> None:
-    """Schedule the named script to run once the event loop is going."""
-    passphrase = os.environ.get("SAFEDIARY_TEST_PASSPHRASE")
-    scripts: dict[str, Callable[[Any, Any, str], None]] = {
-        "quickexit-idle": _quickexit_idle,
-        "quickexit-during-import": _quickexit_during_import,
-    }
-    script = scripts.get(name)
-    if script is None or not passphrase:
-        say("script-unknown", name)
-        return
-    QTimer.singleShot(0, lambda: script(controller, protection, passphrase))
-
-
-def _open(controller: Any, passphrase: str) -> Vault:
+def _open(controller: AppController, passphrase: str) -> Vault:
     folder = Path(controller.location.vault_dir)
     if Vault.exists(folder):
         vault = Vault.unlock(folder, passphrase)
@@ -71,29 +62,27 @@ def _open(controller: Any, passphrase: str) -> Vault:
     return vault
 
 
-def _watch_hidden(protection: Any) -> None:
+def _watch_hidden(protection: Protection) -> None:
     protection.quick_exit.triggered.connect(lambda: say("hidden", now_ns()))
 
 
-def _click(controller: Any) -> None:
+def _click(controller: AppController) -> None:
     button = controller.main_window.findChild(QPushButton, "quickExitButton")
     say("clicked", now_ns())
     button.click()
     say("still-running")  # only reached if the quick exit did not end the process
 
 
-def _quickexit_idle(controller: Any, protection: Any, passphrase: str) -> None:
-    _open(controller, passphrase)
-    _watch_hidden(protection)
+def _quickexit_idle(controller: AppController, args: argparse.Namespace) -> None:
+    _open(controller, args.passphrase)
+    _watch_hidden(controller.protection)
     QTimer.singleShot(50, lambda: _click(controller))
 
 
-def _quickexit_during_import(controller: Any, protection: Any, passphrase: str) -> None:
-    from safediary.gui.workers import runner
-
-    vault = _open(controller, passphrase)
-    _watch_hidden(protection)
-    source = Path(os.environ["SAFEDIARY_TEST_IMPORT_FILE"])
+def _quickexit_during_import(controller: AppController, args: argparse.Namespace) -> None:
+    vault = _open(controller, args.passphrase)
+    _watch_hidden(controller.protection)
+    source = Path(args.import_file)
     incident_id = vault.incidents.list()[0].id
     clicked = False
 
@@ -114,3 +103,24 @@ def _quickexit_during_import(controller: Any, protection: Any, passphrase: str) 
     task.signals.progress.connect(on_progress)
     say("import-started")
     sys.stdout.flush()
+
+
+SCRIPTS: dict[str, Callable[[AppController, argparse.Namespace], None]] = {
+    "quickexit-idle": _quickexit_idle,
+    "quickexit-during-import": _quickexit_during_import,
+}
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("script", choices=sorted(SCRIPTS))
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--passphrase", required=True)
+    parser.add_argument("--import-file")
+    args = parser.parse_args(argv)
+    script = SCRIPTS[args.script]
+    return main(["--data-dir", args.data_dir], on_started=lambda c: script(c, args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(run(sys.argv[1:]))
