@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from safediary.core import blobstore, media
 from safediary.core.blobstore import BlobFile, BlobReader, ImportCancelled
@@ -41,7 +41,7 @@ from safediary.core.timeutil import from_text, now, to_text
 if TYPE_CHECKING:
     from safediary.core.db import Database, _Tx
 
-__all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled"]
+__all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled", "StagedEvidence"]
 
 EVIDENCE_DIR = "evidence"
 KEY_PURPOSE = b"evidence-keys/v1"
@@ -88,6 +88,19 @@ class _Source:
     mtime: datetime
     mtime_ns: int
     is_link: bool
+
+
+@dataclass
+class StagedEvidence:
+    """An encrypted blob written but not yet recorded (see ``stage_stream``)."""
+
+    source: _Source
+    info: blobstore.BlobInfo
+    wrapped: bytes
+    detected: media.MediaType
+    metadata: dict[str, Any]
+    thumb: bytes | None
+    shared: str | None = None
 
 
 def _source_error(exc: OSError, name: str) -> Exception:
@@ -258,48 +271,133 @@ class EvidenceStore:
         thumb: bytes | None,
         incident_id: int | None,
     ) -> Evidence:
-        shared: str | None = None
         stamp = now()
         with self._db.transaction() as tx:
-            if self._is_locked():
-                raise VaultLocked("The diary is locked.")
-            if incident_id is not None:
-                self._require_incident(incident_id, tx)
-            shared = self._shareable_blob(tx, info)
-            blob_id = shared or info.blob_id
-            if shared is None:
-                tx.execute(
-                    "INSERT INTO evidence_blobs (blob_id, wrapped_key, sha256, size, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (info.blob_id, wrapped, info.sha256, info.size, to_text(stamp)),
-                )
-            number = tx.execute("SELECT coalesce(max(number), 0) + 1 FROM evidence").fetchone()[0]
-            cur = tx.execute(
-                "INSERT INTO evidence (number, blob_id, sha256, size, original_name, media_type,"
-                " kind, mtime, imported_at, metadata, thumbnail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    number,
-                    blob_id,
-                    info.sha256,
-                    info.size,
-                    source.name,
-                    detected.mime,
-                    detected.kind,
-                    to_text(source.mtime),
-                    to_text(stamp),
-                    json.dumps(metadata, ensure_ascii=False, sort_keys=True),
-                    thumb,
-                ),
+            evidence_id, shared = self._insert(
+                tx, source, info, wrapped, detected, metadata, thumb, incident_id, stamp
             )
-            evidence_id = int(cur.lastrowid)
-            self._log(tx, evidence_id, "import", f"sha256 {info.sha256}")
-            if incident_id is not None:
-                self._link(tx, evidence_id, incident_id, stamp)
         if shared is not None:  # the new copy is redundant; an identical one is kept
             with contextlib.suppress(Exception):
                 blobstore.delete_blob(self.root, info.blob_id)
         return self.get(evidence_id)
+
+    def _insert(
+        self,
+        tx: _Tx,
+        source: _Source,
+        info: blobstore.BlobInfo,
+        wrapped: bytes,
+        detected: media.MediaType,
+        metadata: dict[str, Any],
+        thumb: bytes | None,
+        incident_id: int | None,
+        stamp: datetime,
+    ) -> tuple[int, str | None]:
+        """Insert one record inside ``tx``; returns its id and the shared blob used, if any."""
+        if self._is_locked():
+            raise VaultLocked("The diary is locked.")
+        if incident_id is not None:
+            self._require_incident(incident_id, tx)
+        shared = self._shareable_blob(tx, info)
+        blob_id = shared or info.blob_id
+        if shared is None:
+            tx.execute(
+                "INSERT INTO evidence_blobs (blob_id, wrapped_key, sha256, size, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (info.blob_id, wrapped, info.sha256, info.size, to_text(stamp)),
+            )
+        number = tx.execute("SELECT coalesce(max(number), 0) + 1 FROM evidence").fetchone()[0]
+        cur = tx.execute(
+            "INSERT INTO evidence (number, blob_id, sha256, size, original_name, media_type,"
+            " kind, mtime, imported_at, metadata, thumbnail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number,
+                blob_id,
+                info.sha256,
+                info.size,
+                source.name,
+                detected.mime,
+                detected.kind,
+                to_text(source.mtime),
+                to_text(stamp),
+                json.dumps(metadata, ensure_ascii=False, sort_keys=True),
+                thumb,
+            ),
+        )
+        evidence_id = int(cur.lastrowid)
+        self._log(tx, evidence_id, "import", f"sha256 {info.sha256}")
+        if incident_id is not None:
+            self._link(tx, evidence_id, incident_id, stamp)
+        return evidence_id, shared
+
+    # -- staged imports (several files committed in one transaction) ----------------
+    def stage_stream(
+        self,
+        name: str,
+        stream: IO[bytes],
+        *,
+        mtime: datetime | None = None,
+        size: int | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> StagedEvidence:
+        """Encrypt ``stream`` into a blob that no record uses yet.
+
+        Used when many files must appear together or not at all (a chat export and
+        its photos): stage each, then :meth:`commit_staged` them inside one
+        transaction, or :meth:`discard_staged` on failure. A crash in between leaves
+        blobs that the next unlock's sweep tidies. Nothing is written in plaintext.
+        """
+        wrapping = self._wrapping_key()
+        blob_id = blobstore.new_blob_id()
+        file_key = blobstore.new_file_key()
+        wrapped = blobstore.wrap_key(wrapping, file_key, blob_id)
+
+        def stop() -> bool:
+            return self._is_locked() or (cancel is not None and bool(cancel()))
+
+        info = blobstore.write_blob(
+            self.root, file_key, stream, total=size, progress=progress, cancel=stop,
+            segment_size=self.segment_size, blob_id=blob_id,
+        )
+        try:
+            detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                blobstore.delete_blob(self.root, blob_id)
+            raise
+        when = mtime or now()
+        source = _Source(-1, name, info.size, when, 0, False)
+        return StagedEvidence(source, info, wrapped, detected, metadata, thumb)
+
+    def stage_file(
+        self, path: Path, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    ) -> StagedEvidence:
+        """Like :meth:`stage_stream` for a file on disk (read once, never changed)."""
+        source = _open_source(Path(path))
+        with os.fdopen(source.fd, "rb", buffering=0, closefd=True) as fh:
+            staged = self.stage_stream(
+                source.name, fh, mtime=source.mtime, size=source.size,
+                progress=progress, cancel=cancel,
+            )
+        return staged
+
+    def commit_staged(
+        self, tx: _Tx, staged: StagedEvidence, incident_id: int | None = None
+    ) -> int:
+        """Record a staged blob inside the caller's transaction; returns the evidence id."""
+        evidence_id, shared = self._insert(
+            tx, staged.source, staged.info, staged.wrapped, staged.detected,
+            staged.metadata, staged.thumb, incident_id, now(),
+        )
+        staged.shared = shared
+        return evidence_id
+
+    def discard_staged(self, staged: StagedEvidence) -> None:
+        """Delete a staged blob that will not be committed (or was a duplicate)."""
+        with contextlib.suppress(Exception):
+            blobstore.delete_blob(self.root, staged.info.blob_id)
 
     def _shareable_blob(self, tx: _Tx, info: blobstore.BlobInfo) -> str | None:
         """A live blob with the same SHA-256 and size that still looks intact, if any."""

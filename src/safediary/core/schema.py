@@ -121,6 +121,63 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX incidents_listing ON incidents(occurred_utc, number, revision, private);
     """,
+    # messages (issue 17): conversations imported from WhatsApp, SMS/call backups and
+    #    e-mail. Each message's hash chains to the one before it in its conversation.
+    """
+    CREATE TABLE conversations (
+        id            INTEGER PRIMARY KEY,
+        source        TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        evidence_id   INTEGER NOT NULL REFERENCES evidence(id),
+        imported_at   TEXT NOT NULL,
+        message_count INTEGER NOT NULL,
+        first_utc     REAL,
+        last_utc      REAL,
+        digest        TEXT NOT NULL,
+        details       TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+        position        INTEGER NOT NULL,
+        sent_utc        REAL NOT NULL,
+        sent_at         TEXT NOT NULL,
+        sender          TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        direction       TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        attachments     TEXT NOT NULL DEFAULT '[]',
+        details         TEXT NOT NULL DEFAULT '{}',
+        prev_hash       TEXT NOT NULL,
+        hash            TEXT NOT NULL,
+        UNIQUE (conversation_id, position)
+    );
+    CREATE INDEX messages_sent ON messages(sent_utc);
+    CREATE TABLE message_attachments (
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        position    INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        evidence_id INTEGER REFERENCES evidence(id),
+        PRIMARY KEY (message_id, position)
+    );
+    CREATE TABLE incident_messages (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        linked_at   TEXT NOT NULL,
+        PRIMARY KEY (incident_id, message_id)
+    );
+    CREATE INDEX incident_messages_message ON incident_messages(message_id);
+    CREATE TABLE message_log (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        incident_id INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        at          TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE message_fts USING fts5(
+        sender, text, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,6 +31,7 @@ from safediary.core.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.incidents import Incidents, verify_chain
 from safediary.core.keys import KdfParams, SlotFile
+from safediary.core.messages import Messages
 from safediary.core.people import People
 from safediary.core.store import ChecklistStore, Drafts, KeyValue
 
@@ -75,6 +76,7 @@ class Vault:
         # blobs that no database row uses (imports interrupted before their commit).
         self.evidence = EvidenceStore(self._db, folder, self.subkey, lambda: self.is_locked)
         self.evidence.sweep_orphans()
+        self.messages = Messages(self._db, self.evidence)
 
     # -- creating and opening ------------------------------------------------
     @staticmethod
@@ -295,6 +297,7 @@ class Vault:
         report.fingerprint = chain.head
         report.problems.extend(chain.problems)
         report.incidents = self.incidents.count()
+        report.problems.extend(self.messages.verify())
         evidence = getattr(self, "evidence", None)
         if evidence is not None and hasattr(evidence, "verify_all"):
             problems = evidence.verify_all(progress=progress)
