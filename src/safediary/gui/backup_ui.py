@@ -110,8 +110,9 @@ class _WorkDialog(QDialog):
         self._set_busy(False)
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(1, total))
-        self.progress.setValue(min(done, max(1, total)))
+        # bytes: a backup past 2 GiB would overflow the bar's int range, so show per mille
+        self.progress.setMaximum(1000)
+        self.progress.setValue(min(1000, int(1000 * done / total)) if total > 0 else 0)
 
     def _finished(self, result: Any) -> None:
         self._end()

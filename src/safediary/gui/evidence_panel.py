@@ -6,6 +6,7 @@ files are only read, never moved or changed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,38 @@ def size_text(size: int) -> str:
             return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+MB = 1024 * 1024
+
+
+def time_left_text(seconds: float) -> str:
+    """ "about 40 seconds left", "about 3 minutes left", "about 1 hour 5 minutes left"."""
+    if seconds < 60:
+        n = max(5, round(seconds / 5.0) * 5)
+        return f"about {n} seconds left"
+    minutes = round(seconds / 60.0)
+    if minutes < 60:
+        return "about 1 minute left" if minutes == 1 else f"about {minutes} minutes left"
+    hours, minutes = divmod(minutes, 60)
+    text = "about 1 hour" if hours == 1 else f"about {hours} hours"
+    return f"{text} {minutes} minutes left" if minutes else f"{text} left"
+
+
+class CopyMeter:
+    """Honest progress of a long copy: megabytes done and a time-left estimate."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.started = clock()
+
+    def text(self, done: int, total: int) -> str:
+        copied = f"{done / MB:,.0f} MB of {total / MB:,.0f} MB copied"
+        elapsed = self._clock() - self.started
+        if done <= 0 or elapsed < 1.0 or done >= total:
+            return copied
+        left = (total - done) * elapsed / done
+        return f"{copied}, {time_left_text(left)}"
 
 
 def import_files(
@@ -93,6 +126,9 @@ class EvidencePanel(QWidget):
         self.editor = editor
         self.incident_id: int | None = None
         self.task: Task | None = None
+        self._adding = ""
+        self._meter = CopyMeter()
+        self._shown_at = 0.0
         self.viewers: list[QWidget] = []
         self.setObjectName("evidencePanel")
         self.setAcceptDrops(True)
@@ -188,7 +224,10 @@ class EvidencePanel(QWidget):
         self.cancel_button.setVisible(True)
         self.add_button.setEnabled(False)
         names = ", ".join(p.name for p in files[:3]) + (" …" if len(files) > 3 else "")
-        self.message.setText(f"Adding {names}")
+        self._adding = f"Adding {names}"
+        self.message.setText(self._adding)
+        self._meter = CopyMeter()
+        self._shown_at = 0.0
         task = Task(import_files, self.vault, files, incident_id)
         task.signals.progress.connect(self._progress)
         task.signals.finished.connect(self._finished)
@@ -200,6 +239,10 @@ class EvidencePanel(QWidget):
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setValue(int(1000 * done / total) if total else 0)
+        now = time.monotonic()
+        if now - self._shown_at >= 0.25 or done >= total:  # a calm label, not a flicker
+            self._shown_at = now
+            self.message.setText(f"{self._adding}: {self._meter.text(done, total)}.")
 
     def _end(self) -> None:
         self.task = None

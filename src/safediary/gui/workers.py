@@ -24,7 +24,9 @@ class Cancelled(Exception):
 class TaskSignals(QObject):
     """Signals of one task; they are delivered on the thread that owns this object."""
 
-    progress = Signal(int, int)
+    # Python ints, not C++ ints: a 32-bit int wraps past 2 GiB (a phone video) and the bar
+    # sat at 0 % while the overflow warnings ended in a fatal error.
+    progress = Signal(object, object)
     finished = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -60,10 +62,10 @@ class Task(QRunnable):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int | None) -> None:
         if self._cancel.is_set():
             raise Cancelled()
-        self.signals.progress.emit(int(done), int(total))
+        self.signals.progress.emit(int(done), int(total or 0))
 
     def run(self) -> None:
         self.running = True
