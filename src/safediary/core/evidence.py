@@ -16,6 +16,7 @@ import builtins
 import contextlib
 import errno
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -382,6 +383,23 @@ class EvidenceStore:
                 progress=progress, cancel=cancel,
             )
         return staged
+
+    def add_bytes(
+        self, name: str, data: bytes, incident_id: int | None = None
+    ) -> Evidence:
+        """Keep bytes made in memory (a screen capture) as evidence, never touching disk."""
+        if incident_id is not None:
+            self._require_incident(incident_id)
+        staged = self.stage_stream(name, io.BytesIO(data), size=len(data))
+        try:
+            with self._db.transaction() as tx:
+                evidence_id = self.commit_staged(tx, staged, incident_id)
+        except BaseException:
+            self.discard_staged(staged)
+            raise
+        if staged.shared is not None:
+            self.discard_staged(staged)
+        return self.get(evidence_id)
 
     def commit_staged(
         self, tx: _Tx, staged: StagedEvidence, incident_id: int | None = None

@@ -208,3 +208,12 @@ def test_no_message_text_on_disk_in_plaintext(vault: Vault, tmp_path: Path) -> N
     for p in (tmp_path / "vault").rglob("*"):
         if p.is_file():
             assert needle not in p.read_bytes(), p
+
+
+def test_add_bytes_keeps_a_capture_exactly(vault: Vault) -> None:
+    inc = vault.incidents.add(occurred_at=datetime.now(UTC), kinds={"social_media"},
+                              description="Screenshot of his post")
+    ev = vault.evidence.add_bytes("Screen capture.png", samples.JPEG, incident_id=inc.id)
+    assert vault.evidence.read(ev.id) == samples.JPEG
+    assert ev.original_name == "Screen capture.png"
+    assert inc.id in vault.evidence.get(ev.id).incident_ids
