@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from safediary.core import Vault
-from safediary.core.keys import KdfParams
+from safediary.core.vault.keys import KdfParams
 
 MIB = 1 << 20
 

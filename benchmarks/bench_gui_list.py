@@ -22,8 +22,9 @@ N = 10_000
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from safediary.core import Vault, keys
+    from safediary.core import Vault
     from safediary.core.timeutil import now
+    from safediary.core.vault import keys
     from safediary.gui.incident_model import Query, evidence_counts, load_incidents
     from safediary.gui.main_window import MainWindow
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from safediary.core import Vault
-from safediary.core.keys import KdfParams
 from safediary.core.report import ReportOptions, render_report, write_report
 from safediary.core.timeutil import now
+from safediary.core.vault.keys import KdfParams
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 KINDS = (

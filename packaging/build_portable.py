@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "packaging" / "safediary.spec"
 APP = "SafeDiary"
-MARKER = "SAFEDIARY_PORTABLE"  # safediary.core.paths.PORTABLE_MARKER
+MARKER = "SAFEDIARY_PORTABLE"  # safediary.host.paths.PORTABLE_MARKER
 DATA = "SafeDiaryData"  # the folder resolve() uses beside the marker
 FAT32_LIMIT = 4 * 1024**3 - 1
 FAT_BAD_CHARS = set('<>:"|?*\\')

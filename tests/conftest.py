@@ -11,7 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from safediary.core import Vault, keys
+from safediary.core import Vault
+from safediary.core.vault import keys
 
 PASSPHRASE = "correct horse «battery» 'staple' \"✓\""
 

@@ -39,9 +39,10 @@ WHEN = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def _child(folder: Path, log_path: Path, passphrase: str, seed: int) -> None:
-    from safediary.core import Vault, keys
+    from safediary.core import Vault
     from safediary.core import blobstore as bs
     from safediary.core.evidence import EvidenceStore
+    from safediary.core.vault import keys
 
     keys.DEFAULT_KDF = keys.KdfParams.fast()
     # small segments so large imports span several files
@@ -250,7 +251,8 @@ def run_loop(
     report: Callable[[LoopResult], None] | None = None,
 ) -> LoopResult:
     """Run ``iterations`` child/kill/check rounds under ``workdir``; return the counts."""
-    from safediary.core import Vault, keys
+    from safediary.core import Vault
+    from safediary.core.vault import keys
 
     keys.DEFAULT_KDF = keys.KdfParams.fast()
     rng = random.Random(seed)

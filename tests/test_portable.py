@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from safediary.core import isolation, paths
-from safediary.core.paths import DataLocation
+from safediary.host import isolation, paths
+from safediary.host.paths import DataLocation
 
 REPO = Path(__file__).resolve().parents[1]
 HOST_VARIABLES = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from safediary import selftest
-from safediary.core.paths import DataLocation
+from safediary.host.paths import DataLocation
 
 
 def test_self_test_passes_and_removes_its_vault(tmp_path: Path) -> None:

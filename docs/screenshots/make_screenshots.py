@@ -14,8 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from safediary.core import Vault, keys
-from safediary.core.paths import DataLocation
+from safediary.core import Vault
+from safediary.core.vault import keys
+from safediary.host.paths import DataLocation
 from safediary.core.timeutil import now
 
 OUT = Path(__file__).resolve().parent

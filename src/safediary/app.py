@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from safediary import __version__
-from safediary.core import paths
 from safediary.core.fsutil import set_private_umask
+from safediary.host import paths
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -34,12 +34,12 @@ def main(
     """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     set_private_umask()
-    from safediary.core.hardening import disable_core_dumps
+    from safediary.host.hardening import disable_core_dumps
 
     disable_core_dumps()
     location = paths.resolve(args.data_dir)
     if location.portable:
-        from safediary.core.isolation import isolate_environment
+        from safediary.host.isolation import isolate_environment
 
         isolate_environment(location)  # before Qt or any cache-writing library loads
     if args.self_test:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from safediary.core.paths import DataLocation
+from safediary.host.paths import DataLocation
 
 PASSED = "self-test passed"
 FAILED = "self-test FAILED"
@@ -62,7 +62,7 @@ def check_crypto(ctx: _Context) -> str:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from safediary.core.keys import hkdf
+    from safediary.core.vault.keys import hkdf
 
     key, nonce, data = AESGCM.generate_key(256), secrets.token_bytes(12), ctx.marker.encode()
     sealed = AESGCM(key).encrypt(nonce, data, b"aad")
@@ -94,9 +94,10 @@ def check_sqlcipher(ctx: _Context) -> str:
     """Make a vault, write an entry, check the file holds no plaintext, reopen it."""
     import sqlcipher3
 
-    from safediary.core import Vault, keys
-    from safediary.core.db import DB_FILE
+    from safediary.core import Vault
     from safediary.core.timeutil import now
+    from safediary.core.vault import keys
+    from safediary.core.vault.db import DB_FILE
 
     vault, _recovery = Vault.create(ctx.folder, _PASSPHRASE, kdf=keys.KdfParams.fast())
     ctx.vault = vault
@@ -151,7 +152,7 @@ def check_fonts(ctx: _Context) -> str:
     """The report's bundled fonts are present and load in reportlab."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from safediary.core.resources import resource_path
+    from safediary.host.resources import resource_path
 
     folder = resource_path("fonts")
     fonts = sorted(folder.glob("*.ttf")) if folder.is_dir() else []
@@ -188,7 +189,7 @@ def _plain_pdf(text: str) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from safediary.core.resources import resource_path
+    from safediary.host.resources import resource_path
 
     pdfmetrics.registerFont(TTFont("SelfTestSans", str(resource_path("fonts", "DejaVuSans.ttf"))))
     buffer = io.BytesIO()

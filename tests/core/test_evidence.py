@@ -24,7 +24,7 @@ from safediary.core import blobstore as bs
 from safediary.core.blobstore import ImportCancelled
 from safediary.core.errors import InvalidInput, NotFound, StorageError, VaultLocked
 from safediary.core.evidence import EVIDENCE_DIR, EvidenceStore
-from safediary.core.keys import KdfParams
+from safediary.core.vault.keys import KdfParams
 
 PASS = "correct horse battery staple"
 

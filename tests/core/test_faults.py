@@ -28,8 +28,8 @@ import pytest
 
 from safediary.core import StorageError, Vault, VaultCorrupted, VaultError
 from safediary.core import blobstore as bs
-from safediary.core.db import DB_FILE
-from safediary.core.keys import KEYS_COPY, KEYS_FILE, load_slot_files
+from safediary.core.vault.db import DB_FILE
+from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, load_slot_files
 from tests.conftest import PASSPHRASE
 from tests.fault_harness import run_loop
 
@@ -197,7 +197,8 @@ _LIMITED_CHILD = textwrap.dedent(
     import json, resource, signal, sys
     from datetime import UTC, datetime
     from pathlib import Path
-    from safediary.core import Vault, keys
+    from safediary.core import Vault
+    from safediary.core.vault import keys
     keys.DEFAULT_KDF = keys.KdfParams.fast()
     folder, source, limit = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     vault = Vault.unlock(folder, sys.argv[4])

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from safediary.core import help as help_mod
-from safediary.core import resources
 from safediary.core.errors import InvalidInput, NotFound
 from safediary.core.help import (
     Contact,
@@ -19,6 +18,7 @@ from safediary.core.help import (
     list_pages,
     page,
 )
+from safediary.host import resources
 
 
 def test_every_page_loads_with_title_and_999() -> None:

@@ -9,9 +9,9 @@ import pytest
 import sqlcipher3
 
 from safediary.core import InvalidInput, NotFound, Vault
-from safediary.core.keys import hkdf
 from safediary.core.taxonomy import KIND_IDS
-from safediary.core.vault import DB_KEY_INFO
+from safediary.core.vault.keys import hkdf
+from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
 
 UK = timezone(timedelta(hours=0))

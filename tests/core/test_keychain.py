@@ -22,10 +22,11 @@ from keyring.backend import KeyringBackend
 from keyring.backends import SecretService, fail
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from safediary.core import Vault, keychain
-from safediary.core.paths import DataLocation
+from safediary.core import Vault
 from safediary.core.timeutil import now
-from safediary.core.vault import KEYCHAIN_SLOT
+from safediary.core.vault import keychain
+from safediary.core.vault.vault import KEYCHAIN_SLOT
+from safediary.host.paths import DataLocation
 from tests.conftest import PASSPHRASE
 
 KEYRING_PASSWORD = "test keyring password"

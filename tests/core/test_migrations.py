@@ -11,10 +11,10 @@ import pytest
 import sqlcipher3
 
 from safediary.core import Vault, VaultError
-from safediary.core.db import DB_FILE
-from safediary.core.keys import hkdf
-from safediary.core.schema import MIGRATIONS, SCHEMA_VERSION
-from safediary.core.vault import DB_KEY_INFO
+from safediary.core.vault.db import DB_FILE
+from safediary.core.vault.keys import hkdf
+from safediary.core.vault.schema import MIGRATIONS, SCHEMA_VERSION
+from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
 
 WHEN = datetime(2023, 11, 2, 18, 5, tzinfo=UTC)

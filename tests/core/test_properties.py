@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from safediary.core import InvalidInput, Vault
 from safediary.core.incidents import Incident
-from safediary.core.keys import KdfParams
 from safediary.core.report import ReportOptions, render_report
+from safediary.core.vault.keys import KdfParams
 
 PASS = "property tests passphrase"
 SETTINGS = settings(

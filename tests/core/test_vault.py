@@ -18,8 +18,8 @@ from safediary.core import (
     VaultTooNew,
     WrongPassphrase,
 )
-from safediary.core import keys as keymod
 from safediary.core.errors import InvalidRecoveryKey
+from safediary.core.vault import keys as keymod
 from tests.conftest import PASSPHRASE
 
 WHEN = datetime(2026, 3, 14, 21, 30, tzinfo=timezone(timedelta(hours=1)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safediary.core.paths import DataLocation
+from safediary.host.paths import DataLocation
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 import keyring
 import pytest
 
-from safediary.core import Vault, keychain
-from safediary.core.paths import DataLocation
-from safediary.core.vault import KEYCHAIN_SLOT
+from safediary.core import Vault
+from safediary.core.vault import keychain
+from safediary.core.vault.vault import KEYCHAIN_SLOT
 from safediary.gui.keychain_ui import (
     TURNED_OFF,
     TURNED_ON,
@@ -18,6 +18,7 @@ from safediary.gui.keychain_ui import (
     install_keychain_unlock,
 )
 from safediary.gui.unlock import UnlockWindow
+from safediary.host.paths import DataLocation
 from tests.conftest import PASSPHRASE
 from tests.core.test_keychain import MemoryKeyring
 

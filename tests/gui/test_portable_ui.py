@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from safediary.core import Vault
-from safediary.core.isolation import SAFE_TO_REMOVE
+from safediary.host.isolation import SAFE_TO_REMOVE
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.gui

@@ -28,7 +28,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QPushButton
 
 from safediary.app import main
-from safediary.core import Vault, keys
+from safediary.core import Vault
+from safediary.core.vault import keys
 from safediary.gui.application import AppController
 from safediary.gui.quickexit import Protection
 from safediary.gui.workers import runner

@@ -12,7 +12,7 @@ from safediary.core.errors import (
     VaultTooNew,
     WrongPassphrase,
 )
-from safediary.core.vault import Vault, VerifyReport
+from safediary.core.vault.vault import Vault, VerifyReport
 
 __all__ = [
     "InvalidInput",

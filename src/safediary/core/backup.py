@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
 
-from safediary.core import keys as keymod
-from safediary.core.db import DB_FILE
 from safediary.core.errors import (
     InvalidInput,
     NotAVault,
@@ -41,9 +39,11 @@ from safediary.core.evidence import EVIDENCE_DIR, EvidenceStore
 from safediary.core.fsutil import FILE_MODE, fsync_dir, make_private_dir, storage_error
 from safediary.core.incidents import verify_chain
 from safediary.core.timeutil import from_text, now, to_text
+from safediary.core.vault import keys as keymod
+from safediary.core.vault.db import DB_FILE
 
 if TYPE_CHECKING:
-    from safediary.core.vault import Vault
+    from safediary.core.vault.vault import Vault
 
 __all__ = [
     "LAST_BACKUP_KEY",
@@ -231,7 +231,7 @@ def _unique_name(parent: Path, stamp: datetime) -> Path:
 
 
 class _ReadOnlyDatabase:
-    """Just enough of :class:`safediary.core.db.Database` to check a copy without changing it."""
+    """Just enough of :class:`~safediary.core.vault.db.Database` to check a copy unchanged."""
 
     def __init__(self, path: Path, key: bytes) -> None:
         import threading

@@ -40,7 +40,7 @@ from safediary.core.fsutil import storage_error
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database, _Tx
+    from safediary.core.vault.db import Database, _Tx
 
 __all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled", "StagedEvidence"]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from safediary.core.errors import InvalidInput, NotFound
-from safediary.core.resources import resource_path
+from safediary.host.resources import resource_path
 
 #: Page ids in reading order.
 PAGE_IDS: tuple[str, ...] = (

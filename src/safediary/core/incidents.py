@@ -23,7 +23,7 @@ from safediary.core.taxonomy import validate_kinds
 from safediary.core.timeutil import from_text, now, require_aware, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database, _Tx
+    from safediary.core.vault.db import Database, _Tx
 
 GENESIS = "0" * 64
 MAX_TEXT = 10 * 1024 * 1024  # characters per field: far beyond any real entry

@@ -12,8 +12,8 @@ from safediary.core.incidents import MAX_TEXT
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database
     from safediary.core.incidents import Incidents
+    from safediary.core.vault.db import Database
 
 PERSON_FIELDS = ("name", "relationship", "description", "vehicle", "notes")
 

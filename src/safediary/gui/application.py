@@ -10,11 +10,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
-from safediary.core.paths import DataLocation
 from safediary.gui.icons import app_icon
 from safediary.gui.quickexit import Protection
 from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
 from safediary.gui.workers import runner
+from safediary.host.paths import DataLocation
 
 APP_NAME = "SafeDiary"
 
@@ -158,7 +158,7 @@ class AppController(QObject):
         self._drop_vault()
         unlock = self.show_unlock()
         if self.location.portable:  # the vault is closed and flushed: say the stick can go
-            from safediary.core.isolation import SAFE_TO_REMOVE
+            from safediary.host.isolation import SAFE_TO_REMOVE
 
             unlock.prompt.setText(SAFE_TO_REMOVE)  # type: ignore[attr-defined]
         if window is not None:

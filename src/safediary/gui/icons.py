@@ -6,7 +6,7 @@ import contextlib
 
 from PySide6.QtGui import QIcon
 
-from safediary.core.resources import resource_path
+from safediary.host.resources import resource_path
 
 
 def app_icon(disguised: bool = False) -> QIcon:

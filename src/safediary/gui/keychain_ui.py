@@ -15,10 +15,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QCheckBox, QPushButton, QVBoxLayout, QWidget
 
-from safediary.core import Vault, keychain
-from safediary.core.paths import DataLocation
+from safediary.core import Vault
+from safediary.core.vault import keychain
 from safediary.gui.widgets import PlainLabel, button, error_text
 from safediary.gui.workers import runner
+from safediary.host.paths import DataLocation
 
 EXPLANATION = (
     "When this is on, this computer's keychain keeps a key to your diary, and the diary "

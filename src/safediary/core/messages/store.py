@@ -31,7 +31,7 @@ from safediary.core.messages.parsed import ParsedMessage
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database, _Tx
+    from safediary.core.vault.db import Database, _Tx
 
 ProgressFn = Callable[[int, int | None], None]
 CancelFn = Callable[[], bool]

@@ -10,7 +10,7 @@ from safediary.core.errors import InvalidInput
 from safediary.core.timeutil import from_text, now, require_aware, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database
+    from safediary.core.vault.db import Database
 
 
 class KeyValue:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safediary.core import backup as backupmod
-from safediary.core import keys as keymod
-from safediary.core.db import DB_FILE, Database, DatabaseError
 from safediary.core.errors import (
     InvalidInput,
     VaultCorrupted,
@@ -30,10 +28,12 @@ from safediary.core.errors import (
 from safediary.core.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.incidents import Incidents, verify_chain
-from safediary.core.keys import KdfParams, SlotFile
 from safediary.core.messages import Messages
 from safediary.core.people import People
-from safediary.core.store import ChecklistStore, Drafts, KeyValue
+from safediary.core.vault import keys as keymod
+from safediary.core.vault.db import DB_FILE, Database, DatabaseError
+from safediary.core.vault.keys import KdfParams, SlotFile
+from safediary.core.vault.store import ChecklistStore, Drafts, KeyValue
 
 KEYCHAIN_SLOT = "keychain"
 DB_KEY_INFO = b"safediary/db/v1"

@@ -20,7 +20,7 @@ import sqlcipher3
 
 from safediary.core.errors import StorageError, VaultCorrupted, VaultLocked, VaultTooNew
 from safediary.core.fsutil import FILE_MODE, fsync_dir, storage_error
-from safediary.core.schema import MIGRATIONS, SCHEMA_VERSION
+from safediary.core.vault.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "diary.db"
 DatabaseError = sqlcipher3.DatabaseError

@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safediary.core.paths import DataLocation
+from safediary.host.paths import DataLocation
 
 #: Shown on the unlock screen after locking in portable mode: the vault is closed and flushed.
 SAFE_TO_REMOVE = (

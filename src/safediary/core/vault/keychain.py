@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from safediary.core.errors import NotAVault, VaultCorrupted, VaultError, WrongPassphrase
-from safediary.core.keys import KEY_BYTES, load_slot_files
-from safediary.core.paths import DataLocation
-from safediary.core.vault import KEYCHAIN_SLOT, Vault
+from safediary.core.vault.keys import KEY_BYTES, load_slot_files
+from safediary.core.vault.vault import KEYCHAIN_SLOT, Vault
+from safediary.host.paths import DataLocation
 
 SERVICE = "SafeDiary"
 
