@@ -150,6 +150,12 @@ class EvidencePanel(QWidget):
 
         self.add_button = button("Add files…", "addEvidenceButton", "Add evidence files")
         self.add_button.clicked.connect(self.choose_and_add)
+        self.capture_button = button(
+            "Capture screen", "captureScreenButton", "Capture the screen as evidence",
+            "SafeDiary hides for a moment and keeps a picture of the screen, encrypted. "
+            "Unlike the usual screenshot key, no picture is left in your Pictures folder.",
+        )
+        self.capture_button.clicked.connect(self.capture)
         self.view_button = button("View", "viewEvidenceButton", "View the selected evidence")
         self.view_button.clicked.connect(self.view_selected)
         self.progress = QProgressBar()
@@ -165,6 +171,7 @@ class EvidencePanel(QWidget):
 
         row = QHBoxLayout()
         row.addWidget(self.add_button)
+        row.addWidget(self.capture_button)
         row.addWidget(self.view_button)
         row.addStretch(1)
         row.addWidget(self.progress, 2)
@@ -203,6 +210,35 @@ class EvidencePanel(QWidget):
         paths = widgets.choose_files(self, "Choose files to keep as evidence")
         if paths:
             self.add_paths(paths)
+
+    def capture(self) -> None:
+        """Keep a picture of the screen (SafeDiary hidden) as evidence of this entry."""
+        from safediary.gui.messages.capture import UNAVAILABLE, capture_name, capture_screen
+
+        incident_id = self.incident_id
+        if incident_id is None and self.editor is not None:
+            incident_id = self.editor.ensure_saved()
+            if incident_id is not None:
+                self.set_incident(incident_id)
+        if incident_id is None:
+            self.message.setText("Please write something in the entry first, then capture.")
+            return
+
+        def done(data: bytes | None) -> None:
+            if data is None:
+                self.message.setText(UNAVAILABLE)
+                return
+            stamp = time.strftime("%Y-%m-%d %H.%M.%S")
+            try:
+                ev = self.vault.evidence.add_bytes(capture_name(stamp), data, incident_id)
+            except Exception as exc:  # shown calmly; the screen is simply not kept
+                self.message.setText(widgets.error_text(exc))
+                return
+            self.message.setText(f"The screen was kept as evidence {ev.ref}.")
+            self.refresh()
+            self.changed.emit()
+
+        capture_screen(done, lambda: not self.vault.is_locked)
 
     def add_paths(self, paths: list[Path]) -> Task | None:
         """Import files into this incident in a worker (saving a new entry first)."""

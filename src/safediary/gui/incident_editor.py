@@ -466,6 +466,10 @@ class IncidentEditor(QDialog):
         self.evidence_panel.set_incident(incident.id)
         self._load_history()
 
+    def prefill(self, values: dict[str, Any]) -> None:
+        """Start a new entry from given values (for example chosen messages); not yet saved."""
+        self._apply(values)
+
     def _apply(self, data: dict[str, Any]) -> None:
         for name in TEXT_FIELDS:
             if name in data:

@@ -98,6 +98,11 @@ class MainWindow(QMainWindow):
         self.report_button.clicked.connect(self.open_report)
         self.people_button = button("&People…", "peopleButton", "People involved")
         self.people_button.clicked.connect(self.open_people)
+        self.messages_button = button(
+            "&Messages…", "messagesButton", "Messages",
+            "Bring in WhatsApp chats, text messages, call logs and e-mails",
+        )
+        self.messages_button.clicked.connect(self.open_messages)
         self.checklist_button = button(
             "Safety &checklist…",
             "checklistButton",
@@ -128,6 +133,7 @@ class MainWindow(QMainWindow):
             self.new_button,
             self.report_button,
             self.people_button,
+            self.messages_button,
             self.checklist_button,
             self.pattern_button,
             self.help_button,
@@ -336,6 +342,20 @@ class MainWindow(QMainWindow):
         from safediary.gui.people_dialog import PeopleDialog
 
         dialog = PeopleDialog(self.vault, self)
+        dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_messages(self) -> QDialog:
+        from safediary.gui.messages.window import MessagesWindow
+
+        for d in self.dialogs:
+            if _alive(d) and isinstance(d, MessagesWindow):
+                d.raise_()
+                d.activateWindow()
+                return d
+        dialog = MessagesWindow(self.vault, self)
         dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
         self.track(dialog)
         dialog.show()

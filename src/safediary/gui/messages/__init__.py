@@ -1,0 +1,1 @@
+"""The Messages window: imported conversations (issue 17)."""

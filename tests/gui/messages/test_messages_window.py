@@ -1,0 +1,112 @@
+"""The Messages window: import with progress, pick messages, make or link an entry."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+
+from safediary.gui import widgets
+from safediary.gui.incident_editor import IncidentEditor
+from safediary.gui.main_window import MainWindow
+from safediary.gui.messages.window import MessagesWindow
+from tests.core.messages import samples
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, vault):
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close_dialogs()
+
+
+def _import(qtbot, messages: MessagesWindow, path) -> None:
+    task = messages.import_path(path)
+    assert task is not None
+    with qtbot.waitSignal(task.signals.done, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: messages.task is None)
+
+
+def test_import_pick_and_make_an_entry(qtbot, window, vault, tmp_path):
+    qtbot.mouseClick(window.findChild(object, "messagesButton"), Qt.MouseButton.LeftButton)
+    messages = next(d for d in window.dialogs if isinstance(d, MessagesWindow))
+    assert messages.search_field.hasFocus() or not messages.isActiveWindow()
+    messages.zone_box.setCurrentIndex(messages.zone_box.findData("Europe/London"))
+    _import(qtbot, messages, samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
+    assert messages.conversation_list.count() == 1
+    assert messages.model.rowCount() == 7
+    assert "Imported 7" in messages.selection_label.text()
+    messages.select_rows([1, 2])
+    assert messages.make_entry_button.isEnabled()
+    qtbot.mouseClick(messages.make_entry_button, Qt.MouseButton.LeftButton)
+    editor = next(d for d in window.dialogs if isinstance(d, IncidentEditor))
+    values = editor.values()
+    assert values["occurred_at"].astimezone(ZoneInfo("Europe/London")).hour == 21
+    assert "text_message" in values["kinds"]
+    assert "I saw you at the bus stop" in values["exact_words"]
+    assert "[28 Nov 2026 21:41] Daniel: You can't ignore me forever" in values["exact_words"]
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    [inc] = vault.incidents.list()
+    linked = vault.messages.for_incident(inc.id)
+    assert [m.text for m in linked][0] == "You can't ignore me forever"
+    assert len(linked) == 2
+
+
+def test_search_and_link_to_existing_entry(qtbot, window, vault, tmp_path):
+    from datetime import UTC, datetime
+
+    inc = vault.incidents.add(occurred_at=datetime(2026, 11, 28, 22, tzinfo=UTC),
+                              kinds={"text_message"}, description="Texts all evening")
+    messages = window.open_messages()
+    _import(qtbot, messages, samples.write(tmp_path / "sms.xml", samples.SMS_XML))
+    messages.search_field.setText("regret")
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 1)
+    messages.select_rows([0])
+    messages.choose_and_link()
+    chooser = messages.chooser
+    assert chooser.entries.count() == 1
+    chooser.accept()
+    assert [m.text for m in vault.messages.for_incident(inc.id)] == ["You will regret this"]
+    assert "Linked 1 to entry No. 1" in messages.selection_label.text()
+
+
+def test_ambiguous_dates_ask_which_way(qtbot, window, vault, tmp_path, monkeypatch):
+    asked = []
+
+    def fake_ask(parent, title, text, choices):
+        asked.append(text)
+        return choices[1]  # month first
+
+    monkeypatch.setattr(widgets, "ask", fake_ask)
+    messages = window.open_messages()
+    path = samples.write(tmp_path / "chat.txt", samples.AMBIGUOUS)
+    messages.import_path(path)
+    qtbot.waitUntil(lambda: messages.conversation_list.count() == 1, timeout=20_000)
+    assert asked and "could be read two ways" in asked[0]
+    first = messages.model.message(0)
+    assert (first.sent_at.month, first.sent_at.day) == (1, 2)
+
+
+def test_unknown_file_is_explained(qtbot, window, vault, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "inform", lambda p, t, text, warning=False: shown.append(text))
+    messages = window.open_messages()
+    path = tmp_path / "notes.txt"
+    path.write_text("a shopping list\neggs\n")
+    _import(qtbot, messages, path)
+    assert shown and "does not recognise" in shown[0]
+    assert vault.messages.conversations() == []
+
+
+def test_lock_forgets_every_message(qtbot, window, vault, tmp_path):
+    messages = window.open_messages()
+    _import(qtbot, messages, samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
+    assert messages.model.rowCount() == 7
+    window.close_dialogs()
+    assert messages.model.rowCount() == 0 and messages.detail.toPlainText() == ""
