@@ -54,7 +54,7 @@ def test_import_pick_and_make_an_entry(qtbot, window, vault, tmp_path):
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     [inc] = vault.incidents.list()
     linked = vault.messages.for_incident(inc.id)
-    assert [m.text for m in linked][0] == "You can't ignore me forever"
+    assert linked[0].text == "You can't ignore me forever"
     assert len(linked) == 2
 
 
