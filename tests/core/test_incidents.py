@@ -301,3 +301,30 @@ def test_list_reflects_every_change_and_lock_forgets_decoded_entries(vault: Vaul
     assert vault.incidents.search("amended")[0].revision == 2
     vault.lock()
     assert vault.incidents._cache == {}
+
+
+def test_ids_match_the_lists_and_the_decoded_cache_is_bounded(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 item 14: memory must not grow with every entry ever written."""
+    from safediary.core import incidents as incmod
+
+    monkeypatch.setattr(incmod, "CACHE_SIZE", 20)
+    kinds = [{"text_message"}, {"following", "threat"}, {"phone_call"}]
+    made = [
+        _add(vault, n, kinds=kinds[n % 3], description=f"entry {n} {'ladder' * (n % 2)}")
+        for n in range(60)
+    ]
+    newest = vault.incidents.list(newest_first=True)
+    assert [i.id for i in newest] == vault.incidents.ids(newest_first=True)
+    assert [i.id for i in newest] == [m.id for m in reversed(made)]
+    assert len(vault.incidents._cache) <= 20
+    wanted = vault.incidents.ids(kinds={"threat", "phone_call"})
+    assert wanted == [m.id for m in made if m.kinds & {"threat", "phone_call"}]
+    assert vault.incidents.ids(kinds=set()) == []
+    assert [i.id for i in vault.incidents.search("ladder")] == vault.incidents.search_ids("ladder")
+    assert len(vault.incidents.search_ids("ladder")) == 30
+    some = [made[5].id, made[1].id, 999_999]
+    assert [i.id for i in vault.incidents.get_many(some)] == some[:2]  # order kept, unknown dropped
+    vault.incidents.amend(made[5].id, description="changed")
+    assert vault.incidents.get_many([made[5].id])[0].description == "changed"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 MAX_TEXT = 10 * 1024 * 1024  # characters per field: far beyond any real entry
+CACHE_SIZE = 10_000  # decoded entries kept for re-listing (a few KB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,12 +192,13 @@ class Incidents:
     def __init__(self, db: Database) -> None:
         self._db = db
         # Decoded incidents by id, reused while their revision is unchanged, so the
-        # GUI can re-list thousands of entries after every save. Cleared on lock.
-        self._cache: dict[int, Incident] = {}
+        # GUI can re-list after every save. Bounded (least recently used goes first)
+        # so memory does not grow with every entry ever written. Cleared on lock.
+        self._cache: OrderedDict[int, Incident] = OrderedDict()
 
     def clear_cache(self) -> None:
         """Forget every decoded incident (called when the vault locks)."""
-        self._cache = {}
+        self._cache = OrderedDict()
 
     # -- writing --------------------------------------------------------------
     def add(self, occurred_at: datetime, **values: Any) -> Incident:
@@ -394,21 +397,47 @@ class Incidents:
         ``start``/``end`` bound the time it happened (end exclusive); ``kinds``
         keeps incidents having at least one of those kinds.
         """
-        where, params = self._filters(start, end, include_private, person_id)
+        return self.get_many(
+            self.ids(
+                newest_first=newest_first,
+                start=start,
+                end=end,
+                kinds=kinds,
+                include_private=include_private,
+                person_id=person_id,
+            )
+        )
+
+    def ids(
+        self,
+        *,
+        newest_first: bool = False,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kinds: Iterable[str] | None = None,
+        include_private: bool = True,
+        person_id: int | None = None,
+    ) -> list[int]:
+        """The ids :meth:`list` would return, in the same order, without decoding any entry.
+
+        Cheap even for 100,000 entries (it reads an index), so a list view can ask for
+        the entries themselves only as rows come into sight (:meth:`get_many`).
+        """
+        where, params = self._filters(start, end, include_private, person_id, kinds)
         order = "DESC" if newest_first else "ASC"
-        result = self._load(
-            f"SELECT id, revision FROM incidents{where} ORDER BY occurred_utc {order},"
-            f" number {order}",
+        rows = self._db.query(
+            f"SELECT id FROM incidents{where} ORDER BY occurred_utc {order}, number {order}",
             params,
         )
-        if kinds is not None:
-            wanted = validate_kinds(kinds)
-            result = [i for i in result if i.kinds & wanted]
-        return result
+        return [r[0] for r in rows]
 
     @staticmethod
     def _filters(
-        start: datetime | None, end: datetime | None, include_private: bool, person_id: int | None
+        start: datetime | None,
+        end: datetime | None,
+        include_private: bool,
+        person_id: int | None,
+        kinds: Iterable[str] | None = None,
     ) -> tuple[str, list[Any]]:
         clauses, params = [], []
         if start is not None:
@@ -422,33 +451,69 @@ class Incidents:
         if person_id is not None:
             clauses.append("id IN (SELECT incident_id FROM incident_people WHERE person_id = ?)")
             params.append(person_id)
+        if kinds is not None:
+            wanted = sorted(validate_kinds(kinds))
+            if not wanted:
+                clauses.append("0")
+            else:  # the stored JSON is read by SQLite: no entry is decoded in Python
+                marks = ",".join("?" * len(wanted))
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM json_each(incidents.data, '$.kinds')"
+                    f" WHERE json_each.value IN ({marks}))"
+                )
+                params.extend(wanted)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def search(self, text: str, *, newest_first: bool = False) -> list[Incident]:
         """Incidents whose words match every word typed (prefixes count)."""
+        return self.get_many(self.search_ids(text, newest_first=newest_first))
+
+    def search_ids(self, text: str, *, newest_first: bool = False) -> list[int]:
+        """The ids :meth:`search` would return, in order, without decoding any entry."""
         query = fts_query(text)
         if not query:
             return []
         order = "DESC" if newest_first else "ASC"
-        return self._load(
-            "SELECT id, revision FROM incidents WHERE id IN (SELECT rowid FROM incident_fts"
+        rows = self._db.query(
+            "SELECT id FROM incidents WHERE id IN (SELECT rowid FROM incident_fts"
             f" WHERE incident_fts MATCH ?) ORDER BY occurred_utc {order}, number {order}",
             (query,),
         )
+        return [r[0] for r in rows]
 
-    def _load(self, sql: str, params: Any) -> list[Incident]:
-        """Run an (id, revision) query and return the incidents, decoding only changed ones."""
+    def get_many(self, ids: Sequence[int]) -> list[Incident]:
+        """The incidents with these ids, in the order given (ids that do not exist are left out).
+
+        Entries decoded recently are reused while their revision is unchanged; the
+        cache keeps at most ``CACHE_SIZE`` of them.
+        """
+        found: dict[int, Incident] = {}
         with self._db.lock:
-            order = self._db.query(sql, params)
             cache = self._cache
-            stale = [i for i, rev in order if (c := cache.get(i)) is None or c.revision != rev]
-            for start in range(0, len(stale), 500):
-                batch = stale[start : start + 500]
+            for start in range(0, len(ids), 500):
+                batch = list(ids[start : start + 500])
                 marks = ",".join("?" * len(batch))
-                for row in self._db.query(f"{self._SELECT} WHERE id IN ({marks})", batch):
-                    incident = self._row(row)
-                    cache[incident.id] = incident
-            return [cache[i] for i, _ in order]
+                rows = self._db.query(
+                    f"SELECT id, revision FROM incidents WHERE id IN ({marks})", batch
+                )
+                stale = []
+                for incident_id, revision in rows:
+                    cached = cache.get(incident_id)
+                    if cached is not None and cached.revision == revision:
+                        found[incident_id] = cached
+                        cache.move_to_end(incident_id)
+                    else:
+                        stale.append(incident_id)
+                if stale:
+                    marks = ",".join("?" * len(stale))
+                    for row in self._db.query(f"{self._SELECT} WHERE id IN ({marks})", stale):
+                        incident = self._row(row)
+                        found[incident.id] = incident
+                        cache[incident.id] = incident
+                        cache.move_to_end(incident.id)
+                while len(cache) > CACHE_SIZE:
+                    cache.popitem(last=False)
+        return [found[i] for i in ids if i in found]
 
     def count(self) -> int:
         return int(self._db.query("SELECT count(*) FROM incidents")[0][0])

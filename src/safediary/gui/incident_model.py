@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -67,21 +69,24 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0)).astimezone()
 
 
-def load_incidents(vault: Vault, query: Query) -> list[Incident]:
-    """Run a query against the vault (search, date range, kind, order)."""
+def load_ids(vault: Vault, query: Query) -> list[int]:
+    """The ids a query shows, in order, without decoding any entry (cheap at 100,000)."""
     start = _local_midnight(query.start) if query.start else None
     end = _local_midnight(query.end + timedelta(days=1)) if query.end else None
     kinds = {query.kind} if query.kind else None
     if query.text.strip():
-        found = vault.incidents.search(query.text, newest_first=query.newest_first)
-        return [
-            i
-            for i in found
-            if (start is None or i.occurred_at >= start)
-            and (end is None or i.occurred_at < end)
-            and (kinds is None or i.kinds & kinds)
-        ]
-    return vault.incidents.list(newest_first=query.newest_first, start=start, end=end, kinds=kinds)
+        found = vault.incidents.search_ids(query.text, newest_first=query.newest_first)
+        if start is None and end is None and kinds is None:
+            return found
+        # Search, then keep what the filters allow (an index read, no decoding).
+        allowed = set(vault.incidents.ids(start=start, end=end, kinds=kinds))
+        return [i for i in found if i in allowed]
+    return vault.incidents.ids(newest_first=query.newest_first, start=start, end=end, kinds=kinds)
+
+
+def load_incidents(vault: Vault, query: Query) -> list[Incident]:
+    """Run a query against the vault (search, date range, kind, order)."""
+    return vault.incidents.get_many(load_ids(vault, query))
 
 
 def evidence_counts(vault: Vault) -> dict[int, int]:
@@ -94,52 +99,97 @@ def evidence_counts(vault: Vault) -> dict[int, int]:
 
 
 class IncidentTableModel(QAbstractTableModel):
-    """Rows of incidents with their display text computed once per load."""
+    """Rows of incidents, fetched a page at a time as the view asks for them.
+
+    The model holds only the ordered ids of what the query shows; entries are
+    decoded (and their display text made) for the pages the view paints, and at
+    most ``MAX_PAGES`` pages are kept, so a diary of 100,000 entries opens at
+    once and memory does not grow with every entry ever written.
+    """
+
+    PAGE = 200
+    MAX_PAGES = 12
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._incidents: list[Incident] = []
-        self._rows: dict[int, tuple[str, ...]] = {}
+        self._ids: list[int] = []
+        self._fetch: Callable[[Sequence[int]], list[Incident]] = lambda ids: []
+        self._pages: OrderedDict[int, list[tuple[Incident, tuple[str, ...]]]] = OrderedDict()
         self._counts: dict[int, int] = {}
         self._italic = QFont()
         self._italic.setItalic(True)
 
-    def set_incidents(self, incidents: list[Incident], counts: dict[int, int]) -> None:
-        """Replace the rows; display text is made only for rows the view asks for."""
+    def set_rows(
+        self,
+        ids: Sequence[int],
+        fetch: Callable[[Sequence[int]], list[Incident]],
+        counts: dict[int, int],
+    ) -> None:
+        """Show these incident ids; ``fetch(ids)`` returns the entries for a page of them."""
         self.beginResetModel()
-        self._incidents = list(incidents)
+        self._ids = list(ids)
+        self._fetch = fetch
         self._counts = counts
-        self._rows = {}
+        self._pages = OrderedDict()
         self.endResetModel()
 
+    def set_incidents(self, incidents: list[Incident], counts: dict[int, int]) -> None:
+        """Show entries already decoded (small lists, tests)."""
+        by_id = {i.id: i for i in incidents}
+        self.set_rows(list(by_id), lambda ids: [by_id[i] for i in ids], counts)
+
+    def _page(self, page: int) -> list[tuple[Incident, tuple[str, ...]]]:
+        rows = self._pages.get(page)
+        if rows is None:
+            ids = self._ids[page * self.PAGE : (page + 1) * self.PAGE]
+            by_id = {i.id: i for i in self._fetch(ids)}
+            # an id whose entry went away meanwhile shows an empty row, never another entry
+            rows = [(by_id.get(i) or _missing(i), self._text(by_id.get(i))) for i in ids]
+            self._pages[page] = rows
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows
+
+    def _text(self, i: Incident | None) -> tuple[str, ...]:
+        if i is None:
+            return ("",) * len(COLUMNS)
+        return (
+            str(i.number),
+            when_text(i),
+            i.location.splitlines()[0] if i.location else "",
+            kinds_text(i),
+            i.summary + ("  (private)" if i.private else ""),
+            str(self._counts.get(i.id, 0) or ""),
+            reported_text(i),
+        )
+
+    def _row(self, row: int) -> tuple[Incident, tuple[str, ...]]:
+        return self._page(row // self.PAGE)[row % self.PAGE]
+
     def _row_text(self, row: int) -> tuple[str, ...]:
-        text = self._rows.get(row)
-        if text is None:
-            i = self._incidents[row]
-            text = (
-                str(i.number),
-                when_text(i),
-                i.location.splitlines()[0] if i.location else "",
-                kinds_text(i),
-                i.summary + ("  (private)" if i.private else ""),
-                str(self._counts.get(i.id, 0) or ""),
-                reported_text(i),
-            )
-            self._rows[row] = text
-        return text
+        return self._row(row)[1]
 
     def incident(self, row: int) -> Incident:
-        return self._incidents[row]
+        return self._row(row)[0]
+
+    def incident_id(self, row: int) -> int:
+        return self._ids[row]
 
     def row_of(self, incident_id: int) -> int:
-        for row, incident in enumerate(self._incidents):
-            if incident.id == incident_id:
-                return row
-        return -1
+        try:
+            return self._ids.index(incident_id)
+        except ValueError:
+            return -1
+
+    def cached_pages(self) -> int:
+        """How many pages of entries the model holds now (bounded by ``MAX_PAGES``)."""
+        return len(self._pages)
 
     # -- QAbstractTableModel ------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._incidents)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -153,12 +203,12 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             # Qt guesses rich text in tooltips: escape what the user wrote.
             return "<p>" + html.escape(self._row_text(row)[4]) + "</p>"
-        if role == Qt.ItemDataRole.FontRole and self._incidents[row].private:
+        if role == Qt.ItemDataRole.FontRole and self._row(row)[0].private:
             return self._italic
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return self._incidents[row].id
+            return self._ids[row]
         return None
 
     def headerData(
@@ -167,3 +217,11 @@ class IncidentTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
+
+
+def _missing(incident_id: int) -> Incident:
+    """A placeholder for an entry that went away between listing and showing."""
+    from safediary.core.timeutil import now
+
+    stamp = now()
+    return Incident(incident_id, 0, stamp, 0, stamp, stamp)

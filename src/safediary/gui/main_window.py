@@ -31,7 +31,7 @@ from safediary.gui.incident_model import (
     IncidentTableModel,
     Query,
     evidence_counts,
-    load_incidents,
+    load_ids,
 )
 from safediary.gui.quickexit import QuickExitIndicator
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
@@ -260,15 +260,15 @@ class MainWindow(QMainWindow):
             return
         self._search_timer.stop()
         query = self.query()
-        incidents = load_incidents(self.vault, query)
-        self.model.set_incidents(incidents, evidence_counts(self.vault))
+        ids = load_ids(self.vault, query)  # entries are decoded only as rows come into sight
+        self.model.set_rows(ids, self.vault.incidents.get_many, evidence_counts(self.vault))
         total = self.vault.incidents.count()
         if total == 0:
             text = "Nothing written down yet. Press “New entry…” to write the first one."
         elif query.filtered:
-            text = f"Showing {len(incidents)} of {total} entries."
+            text = f"Showing {len(ids):,} of {total:,} entries."
         else:
-            text = f"{total} entries." if total != 1 else "1 entry."
+            text = f"{total:,} entries." if total != 1 else "1 entry."
         self.status_label.setText(text)
         if select_id is not None:
             row = self.model.row_of(select_id)
@@ -305,11 +305,11 @@ class MainWindow(QMainWindow):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_editor(self.model.incident(index.row()).id)
+            self.open_editor(self.model.incident_id(index.row()))
 
     def selected_incident_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.incident(rows[0].row()).id if rows else None
+        return self.model.incident_id(rows[0].row()) if rows else None
 
     # -- dialogs ----------------------------------------------------------------
     def track(self, dialog: QWidget) -> QWidget:

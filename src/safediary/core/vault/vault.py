@@ -31,6 +31,7 @@ from safediary.core.incidents import Incidents, verify_chain
 from safediary.core.messages import Messages
 from safediary.core.people import People
 from safediary.core.vault import keys as keymod
+from safediary.core.vault import recovery as recoverymod
 from safediary.core.vault.db import DB_FILE, Database, DatabaseError
 from safediary.core.vault.keys import KdfParams, SlotFile
 from safediary.core.vault.store import ChecklistStore, Drafts, KeyValue
@@ -192,6 +193,26 @@ class Vault:
         self._save_slots(
             lambda s: s.set_passphrase_slot(master, new_passphrase, kdf or keymod.DEFAULT_KDF)
         )
+
+    # -- the recovery key (see safediary.core.recovery) -------------------------
+    def new_recovery_key(self) -> str:
+        """Replace the recovery key (the old one stops working); show the new one once.
+
+        It is kept, encrypted, as "not yet written down" until ``confirm_recovery_key``.
+        """
+        return recoverymod.replace(self)
+
+    def hold_recovery_key(self, key: str) -> None:
+        """Keep a just-shown recovery key until the person confirms writing it down."""
+        recoverymod.hold(self, key)
+
+    def unconfirmed_recovery_key(self) -> str | None:
+        """A recovery key shown but not yet confirmed as written down, else None."""
+        return recoverymod.unconfirmed(self)
+
+    def confirm_recovery_key(self, group_number: int, typed: str) -> bool:
+        """Check one typed group (1-based) of the kept key; forget the key when it matches."""
+        return recoverymod.confirm(self, group_number, typed)
 
     def _save_slots(self, change: Callable[[SlotFile], object]) -> None:
         """Change a copy of the key file and adopt it only once it is saved.
