@@ -92,7 +92,7 @@ def open_export(
         elif android.root_tag(head) is not None:
             yield android.parse(fh, tz=tz)
         elif mail.looks_like_mbox(head):
-            yield mail.parse_mbox(fh, tz=tz, title=path.stem)
+            yield mail.parse_mbox(fh, tz=tz, title=path.name)
         elif mail.looks_like_eml(head):
             yield mail.parse_eml(fh, tz=tz)
         else:

@@ -176,6 +176,8 @@ class MessagesWindow(QDialog):
         self.conversation_list = QListWidget()
         self.conversation_list.setObjectName("conversationList")
         self.conversation_list.setAccessibleName("Conversations")
+        self.conversation_list.setSpacing(3)
+        self.conversation_list.setAlternatingRowColors(True)
         self.conversation_list.currentItemChanged.connect(lambda *_: self.show_conversation())
 
         self.search_field = QLineEdit()
@@ -218,6 +220,10 @@ class MessagesWindow(QDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.search_field)
         right_layout.addWidget(self.table, 1)
+        legend = PlainLabel("● linked to an entry    📎 has a file attached    "
+                            "⏎ a new line in the message", wrap=False)
+        legend.setObjectName("messageLegend")
+        right_layout.addWidget(legend)
         right_layout.addWidget(self.detail)
         splitter = QSplitter()
         splitter.addWidget(self.conversation_list)
