@@ -176,6 +176,19 @@ def test_shift_with_another_key_does_not_count(
     assert field.text().lower() == "aaa"  # the keys still reached the field
 
 
+def test_shift_click_does_not_count(
+    quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
+) -> None:
+    field = window.field  # type: ignore[attr-defined]
+    for _ in range(3):  # Shift+click three times (choosing several rows): no quick exit
+        QTest.keyPress(field, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
+        QTest.mouseClick(field, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+        QTest.keyRelease(field, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+    assert quick.count == 0
+    assert recorder.statuses == []
+    assert window.isVisible()
+
+
 def test_other_key_between_presses_starts_again(
     quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
 ) -> None:

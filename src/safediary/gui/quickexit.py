@@ -54,6 +54,11 @@ PRESSES = 3
 LOCK_DEADLINE_S = 0.6
 
 TOOLTIP = "Leave this app at once (or press Shift three times)"
+_POINTER_EVENTS = (
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.Wheel,
+)
 
 _OTHER_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
@@ -197,6 +202,10 @@ class QuickExit(QObject):
         if kind == QEvent.Type.ApplicationDeactivate:
             self._shift_down = False  # the release may happen in another program
             self._others_down.clear()
+        elif kind in _POINTER_EVENTS and self._shift_down:
+            # Shift held for a Shift+click (choosing several messages or rows) is not a
+            # quick-exit press: three such clicks must not close the app.
+            self._shift_clean = False
         return False
 
     # One key event is seen several times (window, focus widget, its parents): the
