@@ -217,3 +217,15 @@ def test_add_bytes_keeps_a_capture_exactly(vault: Vault) -> None:
     assert vault.evidence.read(ev.id) == samples.JPEG
     assert ev.original_name == "Screen capture.png"
     assert inc.id in vault.evidence.get(ev.id).incident_ids
+
+
+def test_backup_carries_the_messages_and_their_files(vault: Vault, tmp_path: Path) -> None:
+    conv = vault.messages.import_export(samples.whatsapp_zip(tmp_path / "chat.zip"), tz=LONDON)
+    photo = vault.messages.list(conv.id)[2].attachments[0]
+    report = vault.backup(tmp_path / "stick")
+    assert report.ok, report.problems
+    with Vault.unlock(report.folder, "correct horse battery staple") as copy:
+        msgs = copy.messages.list(conv.id)
+        assert [m.text for m in msgs] == [m.text for m in vault.messages.list(conv.id)]
+        assert copy.evidence.read(photo) == samples.JPEG
+        assert copy.verify().ok
