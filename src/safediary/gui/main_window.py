@@ -269,6 +269,11 @@ class MainWindow(QMainWindow):
             text = f"Showing {len(ids):,} of {total:,} entries."
         else:
             text = f"{total:,} entries." if total != 1 else "1 entry."
+        if query.text.strip():
+            found = self.vault.messages.search_count(query.text)
+            if found:
+                what = "message also matches" if found == 1 else "messages also match"
+                text += f"  {found:,} imported {what}: press “Messages…” to see them."
         self.status_label.setText(text)
         if select_id is not None:
             row = self.model.row_of(select_id)
@@ -356,6 +361,8 @@ class MainWindow(QMainWindow):
                 d.activateWindow()
                 return d
         dialog = MessagesWindow(self.vault, self)
+        if self.search_field.text().strip():
+            dialog.search_field.setText(self.search_field.text())
         dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))
         self.track(dialog)
         dialog.show()

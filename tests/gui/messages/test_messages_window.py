@@ -110,3 +110,13 @@ def test_lock_forgets_every_message(qtbot, window, vault, tmp_path):
     assert messages.model.rowCount() == 7
     window.close_dialogs()
     assert messages.model.rowCount() == 0 and messages.detail.toPlainText() == ""
+
+
+def test_diary_search_says_when_messages_match(qtbot, window, vault, tmp_path):
+    vault.messages.import_export(samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
+    window.search_field.setText("bus stop")
+    window.refresh()
+    assert "1 imported message also matches" in window.status_label.text()
+    messages = window.open_messages()
+    assert messages.search_field.text() == "bus stop"
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 1)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence import EvidenceStore, ImportCancelled, StagedEvidence
+from safediary.core.incidents import fts_query
 from safediary.core.messages.formats import open_export
 from safediary.core.messages.parsed import ParsedMessage
 from safediary.core.timeutil import from_text, now, to_text
@@ -330,8 +331,6 @@ class Messages:
 
     def search(self, text: str, conversation_id: int | None = None) -> builtins.list[Message]:
         """Messages whose sender or words match every word typed (prefixes count)."""
-        from safediary.core.incidents import fts_query
-
         query = fts_query(text)
         if not query:
             return []
@@ -342,6 +341,15 @@ class Messages:
             params.append(conversation_id)
         rows = self._db.query(sql + " ORDER BY m.sent_utc, m.position", params)
         return [self._msg(r) for r in rows]
+
+    def search_count(self, text: str) -> int:
+        """How many messages match (for the diary's search to say so)."""
+        query = fts_query(text)
+        if not query:
+            return 0
+        sql = "SELECT count(*) FROM message_fts WHERE message_fts MATCH ?"
+        rows = self._db.query(sql, (query,))
+        return int(rows[0][0])
 
     # -- links -----------------------------------------------------------------------
     def link(self, message_ids: Sequence[int], incident_id: int) -> None:
