@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
 
+from safediary.core import ledger
 from safediary.core.errors import (
     InvalidInput,
     NotAVault,
@@ -415,9 +416,11 @@ def _check_copy(
                     "The backup's database is damaged (" + "; ".join(map(str, bad[:3])) + ")."
                 )
         chain = verify_chain(copy)  # type: ignore[arg-type]
+        chained = ledger.verify(copy)
         report.revisions = chain.length
-        report.fingerprint = chain.head
+        report.fingerprint = chained.head
         report.problems.extend(f"In the backup: {p}" for p in chain.problems)
+        report.problems.extend(f"In the backup: {p}" for p in chained.problems)
         report.incidents = int(copy.query("SELECT count(*) FROM incidents")[0][0])
     except (sqlcipher3.Error, sqlite3.Error) as exc:
         report.problems.append(f"The backup's database could not be read back ({exc}).")

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from safediary.core import blobstore, media
+from safediary.core import blobstore, ledger, media
 from safediary.core.blobstore import BlobFile, BlobReader, ImportCancelled
 from safediary.core.errors import (
     InvalidInput,
@@ -47,6 +47,7 @@ __all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled", "Stag
 EVIDENCE_DIR = "evidence"
 KEY_PURPOSE = b"evidence-keys/v1"
 MAX_REASON = 10_000
+MAX_DESCRIPTION = 100_000
 
 ProgressFn = Callable[[int, int | None], None]
 CancelFn = Callable[[], bool]
@@ -70,6 +71,8 @@ class Evidence:
     incident_ids: tuple[int, ...] = ()
     removed_at: datetime | None = None
     removed_reason: str | None = None
+    description: str = ""
+    original_location: str = ""
 
     @property
     def ref(self) -> str:
@@ -307,6 +310,7 @@ class EvidenceStore:
                 " VALUES (?, ?, ?, ?, ?)",
                 (info.blob_id, wrapped, info.sha256, info.size, to_text(stamp)),
             )
+            ledger.record(tx, "evidence_blobs", info.blob_id, at=stamp)
         number = tx.execute("SELECT coalesce(max(number), 0) + 1 FROM evidence").fetchone()[0]
         cur = tx.execute(
             "INSERT INTO evidence (number, blob_id, sha256, size, original_name, media_type,"
@@ -327,6 +331,7 @@ class EvidenceStore:
             ),
         )
         evidence_id = int(cur.lastrowid)
+        ledger.record(tx, "evidence", evidence_id, at=stamp)
         self._log(tx, evidence_id, "import", f"sha256 {info.sha256}")
         if incident_id is not None:
             self._link(tx, evidence_id, incident_id, stamp)
@@ -438,7 +443,8 @@ class EvidenceStore:
         "SELECT e.id, e.number, e.sha256, e.original_name, e.size, e.media_type, e.kind,"
         " e.mtime, e.imported_at, e.metadata, e.thumbnail IS NOT NULL,"
         " (SELECT group_concat(incident_id) FROM incident_evidence ie"
-        "  WHERE ie.evidence_id = e.id), e.removed_at, e.removed_reason FROM evidence e"
+        "  WHERE ie.evidence_id = e.id), e.removed_at, e.removed_reason,"
+        " e.description, e.original_location FROM evidence e"
     )
 
     @staticmethod
@@ -459,6 +465,8 @@ class EvidenceStore:
             incident_ids=links,
             removed_at=from_text(row[12]) if row[12] else None,
             removed_reason=row[13],
+            description=row[14],
+            original_location=row[15],
         )
 
     def get(self, evidence_id: int) -> Evidence:
@@ -718,10 +726,12 @@ class EvidenceStore:
 
     @staticmethod
     def _log(tx: _Tx, evidence_id: int, action: str, detail: str) -> None:
-        tx.execute(
+        stamp = now()
+        cur = tx.execute(
             "INSERT INTO evidence_log (evidence_id, at, action, detail) VALUES (?, ?, ?, ?)",
-            (evidence_id, to_text(now()), action, detail),
+            (evidence_id, to_text(stamp), action, detail),
         )
+        ledger.record(tx, "evidence_log", int(cur.lastrowid), at=stamp)
 
     def _record(self, evidence_id: int, action: str, detail: str) -> None:
         with self._db.transaction() as tx:
@@ -733,6 +743,7 @@ class EvidenceStore:
             " VALUES (?, ?, ?)",
             (incident_id, evidence_id, to_text(stamp)),
         )
+        ledger.record(tx, "incident_evidence", incident_id, evidence_id, at=stamp)
         self._log(tx, evidence_id, "link", f"incident {incident_id}")
 
     def _live(self, tx: _Tx, evidence_id: int) -> tuple[str, str | None]:
@@ -767,6 +778,7 @@ class EvidenceStore:
                 (incident_id, evidence_id),
             )
             if cur.rowcount:
+                ledger.record(tx, "incident_evidence", incident_id, evidence_id)
                 self._log(tx, evidence_id, "unlink", f"incident {incident_id}")
         return self.get(evidence_id)
 
@@ -796,6 +808,7 @@ class EvidenceStore:
                 "UPDATE evidence SET removed_at = ?, removed_reason = ? WHERE id = ?",
                 (stamp, reason, evidence_id),
             )
+            ledger.record(tx, "evidence", evidence_id)
             self._log(tx, evidence_id, "remove", reason)
             others = tx.execute(
                 "SELECT count(*) FROM evidence WHERE blob_id = ? AND removed_at IS NULL",
@@ -807,11 +820,63 @@ class EvidenceStore:
                     " WHERE blob_id = ?",
                     (stamp, blob_id),
                 )
+                ledger.record(tx, "evidence_blobs", blob_id)
                 delete = blob_id
         if delete is not None:  # after the commit; a crash here is tidied by the next sweep
             with contextlib.suppress(StorageError):
                 blobstore.delete_blob(self.root, delete)
         return self.get(evidence_id)
+
+    # -- description -------------------------------------------------------------
+    def describe(
+        self,
+        evidence_id: int,
+        *,
+        description: str | None = None,
+        original_location: str | None = None,
+    ) -> Evidence:
+        """Say what a file shows and where its original is kept (a new, chained version).
+
+        Arguments left as None keep their current value. Earlier versions stay in
+        :meth:`description_history`.
+        """
+        changes: dict[str, str] = {}
+        for name, value in (("description", description), ("original_location", original_location)):
+            if value is None:
+                continue
+            if not isinstance(value, str) or len(value) > MAX_DESCRIPTION:
+                raise InvalidInput(
+                    f"The {name.replace('_', ' ')} must be text (up to 100,000 characters)."
+                )
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput(
+                    f"The {name.replace('_', ' ')} contains a broken character (perhaps half of "
+                    "an emoji). Please type it again."
+                ) from None
+            changes[name] = value
+        with self._db.transaction() as tx:
+            self._live(tx, evidence_id)
+            if changes:
+                sets = ", ".join(f"{k} = ?" for k in changes)
+                tx.execute(
+                    f"UPDATE evidence SET {sets} WHERE id = ?", (*changes.values(), evidence_id)
+                )
+                if ledger.record(tx, "evidence", evidence_id) is not None:
+                    self._log(tx, evidence_id, "describe", ", ".join(sorted(changes)))
+        return self.get(evidence_id)
+
+    def description_history(self, evidence_id: int) -> builtins.list[tuple[datetime, str, str]]:
+        """Every recorded (saved at, description, original location), oldest first."""
+        self.get(evidence_id)
+        result: builtins.list[tuple[datetime, str, str]] = []
+        for entry in ledger.versions(self._db, "evidence", evidence_id):
+            row = entry.row or {}
+            pair = (row.get("description", ""), row.get("original_location", ""))
+            if not result or (result[-1][1], result[-1][2]) != pair:
+                result.append((entry.at, *pair))
+        return result
 
     # -- housekeeping ----------------------------------------------------------------
     def sweep_orphans(self) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from safediary.core import ledger
 from safediary.core.errors import InvalidInput, NotFound
 from safediary.core.taxonomy import validate_kinds
 from safediary.core.timeutil import from_text, now, require_aware, to_text
@@ -54,6 +55,7 @@ class Incident:
     witnesses: str = ""
     others_present: str = ""
     order_breached: bool = False
+    breached_order: int | None = None  # id of the court order it broke (vault.orders)
     reported_to: str = ""
     officer: str = ""
     police_reference: str = ""
@@ -129,10 +131,16 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
             ):
                 raise InvalidInput("people must be a list of person ids.")
             out[name] = tuple(dict.fromkeys(value))
+        elif name == "breached_order":
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise InvalidInput("breached_order must be the id of a court order, or None.")
+            out[name] = value
         elif name == "tags":
             if isinstance(value, str):
                 raise InvalidInput("tags must be a list of words, not one string.")
             out[name] = tuple(dict.fromkeys(_check_text("tag", t).strip() for t in value if t))
+    if out.get("breached_order") is not None:
+        out["order_breached"] = True
     start, end = out.get("occurred_at"), out.get("occurred_until")
     if start is not None and end is not None and end < start:
         raise InvalidInput("The end time is before the start time.")
@@ -209,6 +217,7 @@ class Incidents:
         stamp = now()
         with self._db.transaction() as tx:
             self._check_people(tx, full["people"])
+            self._check_order(tx, full["breached_order"])
             number = tx.execute("SELECT coalesce(max(number), 0) + 1 FROM incidents").fetchone()[0]
             last = tx.execute("SELECT value FROM meta WHERE key = 'last_number'").fetchone()
             number = max(number, int(last[0]) + 1 if last else 1)
@@ -245,6 +254,7 @@ class Incidents:
             if until is not None and until < full["occurred_at"]:
                 raise InvalidInput("The end time is before the start time.")
             self._check_people(tx, full["people"])
+            self._check_order(tx, full["breached_order"])
             stamp = now()
             revision = current.revision + 1
             data = _encode(full)
@@ -288,6 +298,7 @@ class Incidents:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (seq, incident_id, revision, to_text(saved_at), _dumps(data), prev, digest),
         )
+        ledger.record(tx, "revisions", seq, at=saved_at)
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('chain_head', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -348,6 +359,14 @@ class Incidents:
         for person_id in people:
             if not tx.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
                 raise InvalidInput(f"There is no person with id {person_id}.")
+
+    @staticmethod
+    def _check_order(tx: _Tx, order_id: int | None) -> None:
+        if (
+            order_id is not None
+            and not tx.execute("SELECT 1 FROM orders WHERE id = ?", (order_id,)).fetchone()
+        ):
+            raise InvalidInput(f"There is no court order with id {order_id}.")
 
     # -- reading --------------------------------------------------------------
     _SELECT = "SELECT id, number, recorded_at, revision, updated_at, data FROM incidents"
@@ -608,10 +627,24 @@ def verify_chain(db: Database) -> ChainReport:
     if meta.get("chain_head", GENESIS) != prev or int(meta.get("chain_length", 0)) != report.length:
         report.problems.append("The newest part of the history is missing or was replaced.")
     latest = db.query(
-        "SELECT i.number, i.data, r.data FROM incidents i LEFT JOIN revisions r"
-        " ON r.incident_id = i.id AND r.revision = i.revision"
+        "SELECT i.id, i.number, i.data, r.data, i.private, i.occurred_utc FROM incidents i"
+        " LEFT JOIN revisions r ON r.incident_id = i.id AND r.revision = i.revision"
     )
-    for number, current, saved in latest:
+    links: dict[int, set[int]] = {}
+    for incident_id, person_id in db.query("SELECT incident_id, person_id FROM incident_people"):
+        links.setdefault(incident_id, set()).add(person_id)
+    for incident_id, number, current, saved, private, occurred in latest:
         if saved is None or json.loads(current) != json.loads(saved):
             report.problems.append(f"Incident {number} differs from its saved history.")
+            continue
+        data = json.loads(saved)
+        if (
+            bool(private) != bool(data.get("private"))
+            or abs(from_text(data["occurred_at"]).timestamp() - occurred) > 1e-3
+            or links.get(incident_id, set()) != set(data.get("people", ()))
+        ):
+            report.problems.append(
+                f"Incident {number} was changed without SafeDiary (its index differs "
+                "from its saved history)."
+            )
     return report

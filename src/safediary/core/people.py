@@ -1,4 +1,10 @@
-"""People involved: the person the user fears first, then anyone else."""
+"""People involved: the person the user fears first, then anyone else.
+
+Every save of a person is a version in the diary's hash chain, so a later
+rename never rewrites what an entry said when it was written:
+``history(person_id)`` lists every version and ``as_of(person_id, when)`` gives
+the person as they were recorded at a moment.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from safediary.core import ledger
 from safediary.core.errors import InvalidInput, NotFound
 from safediary.core.incidents import MAX_TEXT
-from safediary.core.timeutil import from_text, now, to_text
+from safediary.core.timeutil import from_text, now, require_aware, to_text
 
 if TYPE_CHECKING:
     from safediary.core.incidents import Incidents
@@ -31,6 +38,20 @@ class Person:
     position: int
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PersonVersion:
+    """One saved version of a person: its number (1 = as first written), when, what."""
+
+    person_id: int
+    version: int
+    saved_at: datetime
+    person: Person
+
+    @property
+    def name(self) -> str:
+        return self.person.name
 
 
 def _validate(values: dict[str, Any]) -> dict[str, str]:
@@ -87,21 +108,35 @@ class People:
                 (*row.values(), position, stamp, stamp),
             )
             person_id = int(cur.lastrowid)
+            ledger.record(tx, "people", person_id, at=from_text(stamp))
         return self.get(person_id)
 
     def update(self, person_id: int, **values: str) -> Person:
-        """Change a person's details; search results follow."""
+        """Save a new version of a person's details; earlier versions are kept.
+
+        Search results follow the new details; reports print each entry with the
+        person as recorded when it was written (see :meth:`as_of`).
+        """
         clean = _validate(values)
         if not clean:
             return self.get(person_id)
         with self._db.transaction() as tx:
-            if not tx.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
+            found = tx.execute(
+                f"SELECT {', '.join(PERSON_FIELDS)} FROM people WHERE id = ?", (person_id,)
+            ).fetchone()
+            if not found:
                 raise NotFound(f"There is no person with id {person_id}.")
+            if dict(zip(PERSON_FIELDS, found, strict=True)) | clean == dict(
+                zip(PERSON_FIELDS, found, strict=True)
+            ):
+                return self.get(person_id)  # nothing changed: no new version
+            stamp = now()
             sets = ", ".join(f"{k} = ?" for k in clean)
             tx.execute(
                 f"UPDATE people SET {sets}, updated_at = ? WHERE id = ?",
-                (*clean.values(), to_text(now()), person_id),
+                (*clean.values(), to_text(stamp), person_id),
             )
+            ledger.record(tx, "people", person_id, at=stamp)
             linked = [
                 r[0]
                 for r in tx.execute(
@@ -122,6 +157,39 @@ class People:
         if not rows:
             raise NotFound(f"There is no person with id {person_id}.")
         return self._row(rows[0])
+
+    def history(self, person_id: int) -> list[PersonVersion]:
+        """Every saved version of a person, oldest first, with the time it was saved."""
+        current = self.get(person_id)
+        result: list[PersonVersion] = []
+        for entry in ledger.versions(self._db, "people", person_id):
+            if entry.row is None:
+                continue
+            values = {k: entry.row.get(k, "") for k in PERSON_FIELDS}
+            person = Person(
+                id=person_id,
+                position=current.position,
+                created_at=from_text(entry.row["created_at"]),
+                updated_at=from_text(entry.row["updated_at"]),
+                **values,
+            )
+            result.append(PersonVersion(person_id, len(result) + 1, entry.at, person))
+        if not result:  # not yet in the chain (cannot happen after migration 4)
+            result.append(PersonVersion(person_id, 1, current.updated_at, current))
+        return result
+
+    def as_of(self, person_id: int, when: datetime) -> Person:
+        """The person as recorded at ``when`` (the first version if ``when`` is earlier).
+
+        Use an entry's written-down time to print who it named when it was written.
+        """
+        require_aware(when, "when")
+        versions = self.history(person_id)
+        chosen = versions[0]
+        for version in versions:
+            if version.saved_at <= when:
+                chosen = version
+        return chosen.person
 
     def list(self) -> list[Person]:
         return [self._row(r) for r in self._db.query(f"{self._SELECT} ORDER BY position, id")]

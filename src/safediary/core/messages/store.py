@@ -24,6 +24,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safediary.core import ledger
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.incidents import fts_query
@@ -226,6 +227,8 @@ class Messages:
             for position, item in enumerate(pending, start=1):
                 prev = self._insert(tx, conv_id, position, item, prev)
             tx.execute("UPDATE conversations SET digest = ? WHERE id = ?", (prev, conv_id))
+            # the diary's chain covers the conversation (its digest covers every message)
+            ledger.record(tx, "conversations", conv_id, at=stamp)
         return conv_id
 
     def _insert(self, tx: _Tx, conv_id: int, position: int, item: _Pending, prev: str) -> str:
@@ -367,6 +370,7 @@ class Messages:
                     (incident_id, message_id, stamp),
                 )
                 if cur.rowcount:
+                    ledger.record(tx, "incident_messages", incident_id, message_id)
                     self._log(tx, message_id, "link", incident_id, stamp)
 
     def unlink(self, message_ids: Sequence[int], incident_id: int) -> None:
@@ -378,14 +382,16 @@ class Messages:
                     (incident_id, message_id),
                 )
                 if cur.rowcount:
+                    ledger.record(tx, "incident_messages", incident_id, message_id)
                     self._log(tx, message_id, "unlink", incident_id, stamp)
 
     @staticmethod
     def _log(tx: _Tx, message_id: int, action: str, incident_id: int, stamp: str) -> None:
-        tx.execute(
+        cur = tx.execute(
             "INSERT INTO message_log (message_id, incident_id, action, at) VALUES (?, ?, ?, ?)",
             (message_id, incident_id, action, stamp),
         )
+        ledger.record(tx, "message_log", int(cur.lastrowid))
 
     # -- checking --------------------------------------------------------------------
     def verify(self) -> builtins.list[str]:

@@ -100,7 +100,11 @@ class Database:
         for number in range(version + 1, SCHEMA_VERSION + 1):
             try:
                 with self.transaction() as c:
-                    c.executescript_in_tx(MIGRATIONS[number - 1])
+                    step = MIGRATIONS[number - 1]
+                    if isinstance(step, str):
+                        c.executescript_in_tx(step)
+                    else:
+                        step(c)
                     c.execute(f"PRAGMA user_version = {number}")
             except sqlcipher3.Error as exc:
                 raise VaultCorrupted(

@@ -6,7 +6,183 @@ a migration that has shipped; append a new one.
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = [
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from safediary.core import ledger
+
+if TYPE_CHECKING:
+    from safediary.core.db import _Tx
+
+#: A migration is an SQL script, or a function run inside the migration's transaction.
+Migration = str | Callable[["_Tx"], None]
+
+# Tables under the diary's hash chain (see safediary.core.ledger): every change to
+# them is recorded, and ``vault.verify()`` reports any row that differs from its
+# recorded state. Columns left out on purpose: people.position (list order only),
+# evidence_blobs.wrapped_key (key material, replaced by rekey).
+ledger.register(
+    "revisions",
+    key=("seq",),
+    columns=("incident_id", "revision", "hash"),
+    label="saved version of an entry",
+)
+ledger.register(
+    "people",
+    key=("id",),
+    columns=("name", "relationship", "description", "vehicle", "notes", "created_at", "updated_at"),
+    label="person",
+)
+ledger.register(
+    "evidence_blobs",
+    key=("blob_id",),
+    columns=("sha256", "size", "created_at", "deleted_at"),
+    label="stored evidence file",
+)
+ledger.register(
+    "evidence",
+    key=("id",),
+    columns=(
+        "number",
+        "blob_id",
+        "sha256",
+        "size",
+        "original_name",
+        "media_type",
+        "kind",
+        "mtime",
+        "imported_at",
+        "metadata",
+        "thumbnail",
+        "removed_at",
+        "removed_reason",
+        "description",
+        "original_location",
+    ),
+    label="evidence record",
+    blobs=("thumbnail",),
+)
+ledger.register(
+    "incident_evidence",
+    key=("incident_id", "evidence_id"),
+    columns=("linked_at",),
+    label="link between an entry and evidence",
+)
+ledger.register(
+    "evidence_log",
+    key=("seq",),
+    columns=("evidence_id", "at", "action", "detail"),
+    label="line of the evidence log",
+)
+ledger.register(
+    "checklist_answers",
+    key=("id",),
+    columns=("answered_at", "data"),
+    label="set of checklist answers",
+)
+ledger.register(
+    "orders",
+    key=("id",),
+    columns=(
+        "kind",
+        "court",
+        "reference",
+        "made_on",
+        "expires_on",
+        "conditions",
+        "notes",
+        "created_at",
+        "updated_at",
+    ),
+    label="court order",
+)
+
+# Messages (issue 17): each conversation's digest heads its own chain over its
+# messages, so the diary's chain records the conversation row, not every message.
+ledger.register(
+    "conversations",
+    key=("id",),
+    columns=(
+        "source",
+        "title",
+        "evidence_id",
+        "imported_at",
+        "message_count",
+        "first_utc",
+        "last_utc",
+        "digest",
+        "details",
+    ),
+    label="imported conversation",
+)
+ledger.register(
+    "incident_messages",
+    key=("incident_id", "message_id"),
+    columns=("linked_at",),
+    label="link between an entry and a message",
+)
+ledger.register(
+    "message_log",
+    key=("seq",),
+    columns=("message_id", "incident_id", "action", "at"),
+    label="line of the message log",
+)
+
+_V5_SQL = """
+CREATE TABLE ledger (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    tbl       TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    data      TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE INDEX ledger_record ON ledger(tbl, key, seq);
+ALTER TABLE evidence ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE evidence ADD COLUMN original_location TEXT NOT NULL DEFAULT '';
+CREATE TABLE orders (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    court       TEXT NOT NULL DEFAULT '',
+    reference   TEXT NOT NULL DEFAULT '',
+    made_on     TEXT,
+    expires_on  TEXT,
+    conditions  TEXT NOT NULL DEFAULT '',
+    notes       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+"""
+
+
+def _v5_ledger(tx: _Tx) -> None:
+    """5: one hash chain over everything (issue 14), evidence descriptions, court orders.
+
+    Everything already in the diary is recorded as the chain's first entries; the
+    old revision chain's head is kept in the first entry so old reports can be traced.
+    """
+    tx.executescript_in_tx(_V5_SQL)
+    tx.execute("DELETE FROM meta WHERE key IN ('ledger_head', 'ledger_count')")
+    old = tx.execute("SELECT value FROM meta WHERE key = 'chain_head'").fetchone()
+    if old is not None:
+        ledger.append(tx, "meta", ["chain_head"], {"value": old[0], "note": "before issue 14"})
+    for table in (
+        "revisions",
+        "people",
+        "evidence_blobs",
+        "evidence",
+        "incident_evidence",
+        "evidence_log",
+        "checklist_answers",
+        "conversations",
+        "incident_messages",
+        "message_log",
+    ):
+        ledger.record_all(tx, table)
+
+
+MIGRATIONS: list[Migration] = [
     # 1: incidents with hash-chained revisions, people, full-text search,
     #    encrypted key/value settings, drafts and checklist answers.
     """
@@ -178,6 +354,7 @@ MIGRATIONS: list[str] = [
         sender, text, tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
+    _v5_ledger,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

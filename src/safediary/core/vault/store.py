@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from safediary.core import ledger
 from safediary.core.errors import InvalidInput
 from safediary.core.timeutil import from_text, now, require_aware, to_text
 
@@ -81,6 +82,7 @@ class ChecklistStore:
                 "INSERT INTO checklist_answers (answered_at, data) VALUES (?, ?)",
                 (to_text(answered_at), data),
             )
+            ledger.record(tx, "checklist_answers", int(cur.lastrowid))
             return int(cur.lastrowid)
 
     def list(self) -> list[tuple[int, datetime, str]]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safediary.core import backup as backupmod
+from safediary.core import ledger
+from safediary.core.diary.orders import Orders
 from safediary.core.errors import (
     InvalidInput,
     VaultCorrupted,
@@ -48,10 +50,15 @@ class VerifyReport:
     revisions: int = 0
     evidence_checked: int = 0
     fingerprint: str = ""
+    changes: int = 0  # entries in the diary's hash chain
     problems: list[str] = field(default_factory=list)
+    #: Not tampering, but worth knowing (e.g. the computer's clock looked wrong).
+    warnings: list[str] = field(default_factory=list)
+    clock: list[ledger.ClockOddity] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found (warnings do not count)."""
         return not self.problems
 
     def __bool__(self) -> bool:
@@ -72,6 +79,7 @@ class Vault:
         self.kv = KeyValue(self._db)
         self.drafts = Drafts(self._db)
         self.checklists = ChecklistStore(self._db)
+        self.orders = Orders(self._db)
         remove_stale_temps(folder)
         # Evidence store (issue 3): owns <vault>/evidence/; at every open it sweeps
         # blobs that no database row uses (imports interrupted before their commit).
@@ -257,9 +265,8 @@ class Vault:
 
     @property
     def fingerprint(self) -> str:
-        """The hash-chain head: changes whenever any entry is written."""
-        rows = self._db.query("SELECT value FROM meta WHERE key = 'chain_head'")
-        return rows[0][0] if rows else "0" * 64
+        """The head of the diary's hash chain: changes with every change to anything in it."""
+        return ledger.head(self._db)[1]
 
     def lock(self) -> None:
         """Checkpoint and close the database and forget the keys. Safe to call twice."""
@@ -311,12 +318,17 @@ class Vault:
                         "The diary database is damaged (" + "; ".join(map(str, bad[:3])) + ")."
                     )
             chain = verify_chain(self._db)
+            chained = ledger.verify(self._db)
         except (DatabaseError, VaultCorrupted) as exc:
             report.problems.append(f"The diary database could not be read completely: {exc}")
             return report
         report.revisions = chain.length
-        report.fingerprint = chain.head
+        report.changes = chained.length
+        report.fingerprint = chained.head
         report.problems.extend(chain.problems)
+        report.problems.extend(chained.problems)
+        report.clock = chained.clock
+        report.warnings.extend(_clock_warnings(chained.clock))
         report.incidents = self.incidents.count()
         report.problems.extend(self.messages.verify())
         evidence = getattr(self, "evidence", None)
@@ -325,3 +337,11 @@ class Vault:
             report.evidence_checked = len(evidence.list(include_removed=False))
             report.problems.extend(problems)
         return report
+
+
+def _clock_warnings(oddities: list[ledger.ClockOddity], limit: int = 10) -> list[str]:
+    """Plain sentences for clock oddities (the first few, then a count)."""
+    lines = [o.message for o in oddities[:limit]]
+    if len(oddities) > limit:
+        lines.append(f"… and {len(oddities) - limit} more times that look wrong in the same way.")
+    return lines

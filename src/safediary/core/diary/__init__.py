@@ -1,0 +1,1 @@
+"""The diary itself: entries, the people in them, court orders."""
