@@ -15,8 +15,8 @@ import pytest
 import sqlcipher3
 
 from safediary.core import InvalidInput, Vault, incidents, ledger
-from safediary.core.keys import hkdf
-from safediary.core.vault import DB_KEY_INFO
+from safediary.core.vault.keys import hkdf
+from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
 
 WHEN = datetime(2026, 4, 18, 21, 30, tzinfo=UTC)
@@ -241,7 +241,7 @@ def test_no_clock_warnings_normally(vault: Vault) -> None:
 def test_existing_diary_is_brought_under_the_chain(vault: Vault, tmp_path: Path) -> None:
     ids = _filled(vault, tmp_path)
     old_head = vault._db.query("SELECT value FROM meta WHERE key = 'chain_head'")[0][0]
-    # make it a schema-3 diary, as written before issue 14
+    # make it a schema-4 diary, as written before issue 14
     opened = _tamper(
         vault,
         "DROP TABLE ledger",
@@ -249,7 +249,7 @@ def test_existing_diary_is_brought_under_the_chain(vault: Vault, tmp_path: Path)
         "ALTER TABLE evidence DROP COLUMN description",
         "ALTER TABLE evidence DROP COLUMN original_location",
         "DELETE FROM meta WHERE key IN ('ledger_head', 'ledger_count')",
-        "PRAGMA user_version = 3",
+        "PRAGMA user_version = 4",
     )
     try:
         report = opened.verify()

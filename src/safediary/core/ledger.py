@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import _Tx
+    from safediary.core.vault.db import _Tx
 
 __all__ = [
     "GENESIS",

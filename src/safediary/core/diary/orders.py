@@ -18,7 +18,7 @@ from safediary.core.errors import InvalidInput, NotFound
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.db import Database
+    from safediary.core.vault.db import Database
 
 #: Stable ids (stored) and the words shown for them.
 ORDER_KINDS: dict[str, str] = {

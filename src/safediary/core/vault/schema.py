@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from safediary.core import ledger
 
 if TYPE_CHECKING:
-    from safediary.core.db import _Tx
+    from safediary.core.vault.db import _Tx
 
 #: A migration is an SQL script, or a function run inside the migration's transaction.
 Migration = str | Callable[["_Tx"], None]
