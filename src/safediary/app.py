@@ -10,6 +10,7 @@ from typing import Any
 from safediary import __version__
 from safediary.core.fsutil import set_private_umask
 from safediary.host import paths
+from safediary.host.sandbox import WORKER_FLAG
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -32,7 +33,12 @@ def main(
     ``on_started`` is handed to :func:`safediary.gui.application.run_gui` (tests and
     benchmarks drive the real app through it; the command never sets it).
     """
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == [WORKER_FLAG]:  # the app starting its own decoder process: not for people
+        from safediary.decoder import serve
+
+        return serve()
+    args = parse_args(argv)
     set_private_umask()
     from safediary.host.hardening import disable_core_dumps
 
