@@ -44,7 +44,7 @@ def _limit_self() -> None:
         if limit is None:
             continue
         with contextlib.suppress(ValueError, OSError):
-            soft, hard = resource.getrlimit(limit)
+            _soft, hard = resource.getrlimit(limit)
             if hard != resource.RLIM_INFINITY:
                 value = min(value, hard)
             resource.setrlimit(limit, (value, value))
@@ -98,7 +98,9 @@ def _pdf(request: dict[str, Any], data: bytes, out: BinaryIO) -> None:
     document = QPdfDocument()
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready:
-        _send(out, {"error": "This PDF could not be opened. It may be damaged or password-protected."})
+        _send(
+            out, {"error": "This PDF could not be opened. It may be damaged or password-protected."}
+        )
         return
     pages = document.pageCount()
     first = max(0, int(request.get("first", 0)))
@@ -150,7 +152,9 @@ def _image(request: dict[str, Any], data: bytes, out: BinaryIO) -> None:
         from PySide6.QtCore import Qt
 
         image = image.scaled(
-            max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio,
+            max_side,
+            max_side,
+            Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
     _send_image(out, image)

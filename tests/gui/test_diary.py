@@ -248,7 +248,8 @@ def test_pdf_evidence_is_shown_from_memory(qtbot, window, vault, tmp_path):
     with qtbot.waitSignal(viewer.loaded, timeout=10000):
         pass
     assert viewer.stack.currentWidget().objectName() == "evidencePdf"
-    assert viewer._pdf_document.pageCount() == 1
+    assert viewer.pages.page_count == 1
+    assert viewer.pages_label.text() == "1 page."
 
 
 def test_cancel_import_leaves_nothing(qtbot, window, vault, tmp_path):

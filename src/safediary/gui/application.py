@@ -152,6 +152,9 @@ class AppController(QObject):
         from safediary.gui.idle import close_all_dialogs
 
         close_all_dialogs()  # message boxes, menus, anything the list above missed
+        from safediary.host.sandbox import kill_all as kill_decoders
+
+        kill_decoders()  # a file being decoded for a viewer is plaintext in another process
         for widget in QApplication.topLevelWidgets():
             if widget is not window and widget is not self.start_window and widget.isVisible():
                 widget.close()

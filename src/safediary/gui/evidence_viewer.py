@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -27,10 +27,23 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
+from safediary.gui.evidence.preview import (
+    NOT_SHOWN,
+    NOT_SHOWN_HINT,
+    PAGES_PER_BATCH,
+    PageList,
+    Preview,
+    decode_text,
+    load_preview,
+    to_image,
+)
 from safediary.gui.evidence_panel import size_text
 from safediary.gui.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import runner
+from safediary.host.sandbox import DEFAULT_TIMEOUT_S, DecodeJob
+
+__all__ = ["EvidenceViewer", "decode_text"]
 
 EXPORT_WARNING = (
     "The exported copy is NOT encrypted. Anyone who can use the place you save it to "
@@ -39,20 +52,6 @@ EXPORT_WARNING = (
 )
 
 SHOWN_IN_APP = ("image", "text", "email", "pdf")
-
-
-def _load(vault: Vault, evidence_id: int) -> tuple[Any, bytes | None, QImage | None]:
-    """Worker: the record, its bytes (if shown in the app) and a decoded image."""
-    ev = vault.evidence.get(evidence_id)
-    if ev.removed or ev.kind not in SHOWN_IN_APP:
-        return ev, None, None
-    data = vault.evidence.read(evidence_id)
-    image = None
-    if ev.kind == "image":
-        image = QImage.fromData(data)
-        if image.isNull():
-            image = None
-    return ev, data, image
 
 
 class EvidenceViewer(QDialog):
@@ -70,17 +69,32 @@ class EvidenceViewer(QDialog):
         self._pixmap: QPixmap | None = None
         self._scale = 1.0
         self._fit = True
-        self._pdf_buffer: QBuffer | None = None
-        self._pdf_document: Any = None
+        self.pages: PageList | None = None
+        self._jobs: list[DecodeJob] = []
+        self._closed = False
         self.setObjectName("evidenceViewer")
         self.setWindowTitle("Evidence")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1000, 700)
         self._build()
+        self._start_load(0)
+
+    decode_timeout = DEFAULT_TIMEOUT_S  # seconds before a hanging decoder is killed
+
+    def _start_load(self, first_page: int) -> None:
+        job = DecodeJob()
+        self._jobs.append(job)
         self.busy.setVisible(True)
         runner().run(
-            _load, vault, evidence_id, on_done=self._show_loaded, on_error=self._load_failed
+            load_preview,
+            self.vault,
+            self.evidence_id,
+            job,
+            self.decode_timeout,
+            first_page,
+            on_done=self._show_loaded,
+            on_error=self._load_failed,
         )
 
     # -- layout ----------------------------------------------------------------------
@@ -203,29 +217,38 @@ class EvidenceViewer(QDialog):
         layout.addLayout(close_row)
 
     # -- loading --------------------------------------------------------------------
-    def _show_loaded(self, result: tuple[Any, bytes | None, QImage | None]) -> None:
+    def _show_loaded(self, preview: Preview) -> None:
+        if self._closed:
+            return
         self.busy.setVisible(False)
-        ev, data, image = result
-        self.record = ev
+        ev = self.record = preview.record
+        if self.pages is not None:  # the next batch of PDF pages
+            self._more_pages(preview)
+            return
         self.setWindowTitle(f"Evidence {ev.ref}")
         self.title_label.setText(f"Evidence {ev.ref}")
         self._fill_details(ev)
         if ev.removed:
             self._message(f"This evidence was removed on {ev.removed_at:%d %B %Y}.")
-        elif ev.kind == "image" and image is not None:
-            self._pixmap = QPixmap.fromImage(image)
+        elif preview.message is not None:
+            self._message(f"{preview.message}\n\n{NOT_SHOWN_HINT}")
+        elif ev.kind == "image" and preview.pictures:
+            self._pixmap = QPixmap.fromImage(to_image(preview.pictures[0]))
             self.stack.setCurrentIndex(1)
             self.fit()
-        elif ev.kind == "image":
-            self._message(
-                "This picture could not be shown; it may be in an unusual format. Its details "
-                "are on the right, and “Export a copy…” saves it so another program can open it."
-            )
-        elif ev.kind in ("text", "email") and data is not None:
-            self.text_view.setPlainText(decode_text(data))
+        elif preview.text is not None:
+            self.text_view.setPlainText(preview.text)
+            if preview.truncated:
+                self.text_view.appendPlainText(
+                    "\n[… This file is long: only its beginning is shown here. "
+                    "“Export a copy…” saves the whole file.]"
+                )
+            self.text_view.moveCursor(self.text_view.textCursor().MoveOperation.Start)
             self.stack.setCurrentIndex(2)
-        elif ev.kind == "pdf" and data is not None:
-            self._show_pdf(data)
+        elif ev.kind == "pdf":
+            self._show_pages(preview)
+        elif ev.kind == "image":
+            self._message(f"{NOT_SHOWN}\n\n{NOT_SHOWN_HINT}")
         else:
             self._message(
                 "This kind of file cannot be shown inside SafeDiary. Its details are on the "
@@ -237,29 +260,53 @@ class EvidenceViewer(QDialog):
         self.message_page.setText(text)
         self.stack.setCurrentIndex(0)
 
-    def _show_pdf(self, data: bytes) -> None:
-        from PySide6.QtPdf import QPdfDocument  # loaded only when a PDF is shown
-        from PySide6.QtPdfWidgets import QPdfView
+    def _show_pages(self, preview: Preview) -> None:
+        self.pages = PageList(self)
+        self.more_button = button(
+            "Show more pages", "morePagesButton", "Show the next pages of the PDF"
+        )
+        self.more_button.clicked.connect(self._load_more)
+        self.pages_label = PlainLabel("")
+        self.pages_label.setObjectName("pagesLabel")
+        self.pages.add_pages(preview.pictures)
+        footer = QWidget()
+        row = QHBoxLayout(footer)
+        row.addWidget(self.pages_label)
+        row.addWidget(self.more_button)
+        row.addStretch(1)
+        self.pages.add_footer(footer)
+        self.total_pages = preview.total_pages
+        self._update_pages_label()
+        self.stack.addWidget(self.pages)
+        self.stack.setCurrentWidget(self.pages)
 
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        document = QPdfDocument(self)
-        document.load(buffer)
-        if document.status() != QPdfDocument.Status.Ready:
-            self._message("This PDF could not be opened. It may be damaged or password-protected.")
+    def _load_more(self) -> None:
+        assert self.pages is not None
+        self.more_button.setEnabled(False)
+        self._start_load(self.pages.page_count)
+
+    def _more_pages(self, preview: Preview) -> None:
+        assert self.pages is not None
+        self.more_button.setEnabled(True)
+        if preview.message is not None:
+            self.pages_label.setText(preview.message)
             return
-        view = QPdfView(self)
-        view.setObjectName("evidencePdf")
-        view.setAccessibleName("The PDF document")
-        view.setPageMode(QPdfView.PageMode.MultiPage)
-        view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        view.setDocument(document)
-        self._pdf_buffer, self._pdf_document = buffer, document
-        self.stack.addWidget(view)
-        self.stack.setCurrentWidget(view)
+        self.pages.add_pages(preview.pictures)
+        self._update_pages_label()
+
+    def _update_pages_label(self) -> None:
+        assert self.pages is not None
+        shown, total = self.pages.page_count, self.total_pages
+        if shown >= total:
+            self.pages_label.setText(f"{total} page{'s' if total != 1 else ''}.")
+            self.more_button.setVisible(False)
+        else:
+            self.pages_label.setText(f"Showing pages 1–{shown} of {total}.")
+            self.more_button.setText(f"Show {min(PAGES_PER_BATCH, total - shown)} more pages")
 
     def _load_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
         self.busy.setVisible(False)
         self._message("This evidence could not be opened.\n\n" + widgets.error_text(exc))
         self.loaded.emit()
@@ -382,26 +429,16 @@ class EvidenceViewer(QDialog):
             widget = widget.parentWidget()
 
     def closeEvent(self, event: Any) -> None:
-        # drop the decrypted bytes with the window
+        self._closed = True
+        # stop any decoder still working, and drop the decrypted content with the window
+        for job in self._jobs:
+            job.kill()
         self._pixmap = None
         self.image_label.clear()
         self.text_view.clear()
-        if self._pdf_document is not None:
-            self._pdf_document.close()
-        if self._pdf_buffer is not None:
-            self._pdf_buffer.close()
-            self._pdf_buffer.setData(QByteArray())
+        if self.pages is not None:
+            self.pages.clear()
         super().closeEvent(event)
-
-
-def decode_text(data: bytes) -> str:
-    """Text of a file: UTF-16 when it has that mark, else UTF-8, else Windows-1252."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def _when(value: Any) -> str:

@@ -48,6 +48,7 @@ from shiboken6 import isValid
 
 from safediary.gui.clipboard import clear_clipboard_if_ours
 from safediary.gui.icons import app_icon
+from safediary.host.sandbox import kill_all as kill_decoders
 
 WINDOW_MS = 5000
 PRESSES = 3
@@ -264,6 +265,8 @@ class QuickExit(QObject):
             self.triggered.emit()
         with contextlib.suppress(Exception):
             clear_clipboard_if_ours()
+        with contextlib.suppress(Exception):
+            kill_decoders()  # a decoder holds plaintext: it goes first, it cannot wait
         self._lock_with_deadline()
         self.timings["locked"] = time.perf_counter() - start
         with contextlib.suppress(Exception):
@@ -322,6 +325,7 @@ def trigger_quick_exit() -> None:
         return
     hide_all_windows()
     clear_clipboard_if_ours()
+    kill_decoders()
     hard_exit(0)
 
 

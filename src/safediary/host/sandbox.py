@@ -17,6 +17,7 @@ each ``image`` frame followed by one frame of raw pixels.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import struct
@@ -95,7 +96,9 @@ def _picture(meta: Any, pixels: bytes) -> Picture:
     if not isinstance(meta, dict):
         raise DecodeFailed("The decoder sent a malformed picture.")
     w, h, stride, fmt = meta.get("w"), meta.get("h"), meta.get("stride"), meta.get("format")
-    if fmt not in _FORMATS or not all(isinstance(v, int) for v in (w, h, stride)):
+    if not (isinstance(w, int) and isinstance(h, int) and isinstance(stride, int)):
+        raise DecodeFailed("The decoder sent a malformed picture.")
+    if not isinstance(fmt, str) or fmt not in _FORMATS:
         raise DecodeFailed("The decoder sent a malformed picture.")
     if not (0 < w <= MAX_SIDE and 0 < h <= MAX_SIDE and stride >= w * _FORMATS[fmt]):
         raise DecodeFailed("The decoder sent a malformed picture.")
@@ -144,7 +147,7 @@ class DecodeJob:
         if self._killed.is_set():
             raise DecodeFailed("Stopped.")
         header = json.dumps(request).encode() + b"\n"
-        proc = subprocess.Popen(  # noqa: S603 - our own executable, fixed arguments
+        proc = subprocess.Popen(
             worker_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -188,10 +191,8 @@ class DecodeJob:
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(OSError):
         proc.kill()
-    except OSError:
-        pass
 
 
 def kill_all() -> int:

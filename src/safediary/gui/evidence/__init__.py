@@ -1,0 +1,1 @@
+"""Evidence: the panel, the viewer and what they show."""

@@ -1,0 +1,108 @@
+"""Files and states a stalker can plant or send: the window stays responsive, nothing leaks."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from safediary.core import Vault
+from safediary.gui.evidence_viewer import EvidenceViewer
+from safediary.gui.main_window import MainWindow
+from safediary.host import sandbox
+from tests.conftest import PASSPHRASE
+from tests.support.hostile import loop_pdf
+
+pytestmark = pytest.mark.gui
+
+
+class Heartbeat:
+    """A 20 ms timer on the GUI thread: the longest gap between beats is the worst stall."""
+
+    def __init__(self) -> None:
+        self.beats: list[float] = []
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.beats.append(time.monotonic()))
+        self.timer.start(20)
+
+    def worst_gap(self) -> float:
+        self.timer.stop()
+        gaps = [b - a for a, b in zip(self.beats, self.beats[1:], strict=False)]
+        return max(gaps, default=0.0)
+
+
+def _add(vault: Vault, tmp_path: Path, name: str, data: bytes) -> int:
+    path = tmp_path / name
+    path.write_bytes(data)
+    inc = vault.incidents.add(occurred_at=datetime.now(UTC), description="sent to me")
+    return vault.evidence.add_file(path, incident_id=inc.id).id
+
+
+def _wait_for_decoder(qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: sandbox.running() == 1, timeout=10000)
+
+
+def test_a_pdf_whose_page_tree_lists_itself_never_freezes_the_window(
+    qtbot, vault, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(EvidenceViewer, "decode_timeout", 3.0)
+    evidence_id = _add(vault, tmp_path, "letter.pdf", loop_pdf())
+    window = MainWindow(vault)
+    qtbot.addWidget(window)
+    window.show()
+    beat = Heartbeat()
+    viewer = EvidenceViewer(vault, evidence_id, window)
+    viewer.show()
+    with qtbot.waitSignal(viewer.loaded, timeout=15000):
+        pass
+    worst = beat.worst_gap()
+    assert worst < 1.0, f"the window stalled for {worst:.2f} s"
+    assert "This file could not be shown" in viewer.message_page.text()
+    assert "untouched" in viewer.message_page.text()
+    assert vault.evidence.verify(evidence_id)  # the evidence itself is unharmed
+    assert sandbox.running() == 0
+    viewer.close()
+    window.close_dialogs()
+
+
+def test_closing_the_viewer_kills_its_decoder(qtbot, vault, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(EvidenceViewer, "decode_timeout", 60.0)
+    evidence_id = _add(vault, tmp_path, "letter.pdf", loop_pdf())
+    viewer = EvidenceViewer(vault, evidence_id)
+    viewer.show()
+    _wait_for_decoder(qtbot)
+    viewer.close()
+    qtbot.waitUntil(lambda: sandbox.running() == 0, timeout=2000)
+
+
+@pytest.fixture
+def opened(qtbot, controller, location, monkeypatch):  # type: ignore[no-untyped-def]
+    """The real controller with a vault open; QApplication.exit recorded, not run."""
+    exits: list[int] = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    controller.on_opened(vault)
+    qtbot.waitExposed(controller.main_window)
+    return controller, vault, exits
+
+
+@pytest.mark.parametrize("how", ["lock", "quick_exit"])
+def test_lock_and_quick_exit_kill_a_running_decoder(
+    qtbot, opened, tmp_path, monkeypatch, how
+) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    monkeypatch.setattr(EvidenceViewer, "decode_timeout", 60.0)
+    evidence_id = _add(vault, tmp_path, "letter.pdf", loop_pdf())
+    viewer = EvidenceViewer(vault, evidence_id, controller.main_window)
+    viewer.show()
+    _wait_for_decoder(qtbot)
+    start = time.monotonic()
+    getattr(controller, how)()
+    qtbot.waitUntil(lambda: sandbox.running() == 0, timeout=2000)
+    assert time.monotonic() - start < 1.0
+    if how == "quick_exit":
+        assert exits == [0]
