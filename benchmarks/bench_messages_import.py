@@ -26,7 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from _util import line, peak_rss_mb
-from safediary.core.keys import KdfParams
+from safediary.core.vault.keys import KdfParams
 
 from safediary.core import Vault
 

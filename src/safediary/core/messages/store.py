@@ -293,10 +293,11 @@ class Messages:
         def ids(text: str | None) -> tuple[int, ...]:
             return tuple(sorted(int(x) for x in text.split(","))) if text else ()
 
+        names = () if row[8] == "[]" else tuple(json.loads(row[8]))
+        details = {} if row[9] == "{}" else json.loads(row[9])
         return Message(
-            int(row[0]), int(row[1]), int(row[2]), row[3], from_text(row[4]), row[5], row[6],
-            row[7], ids(row[11]), tuple(json.loads(row[8])), json.loads(row[9]), ids(row[12]),
-            row[10],
+            int(row[0]), int(row[1]), int(row[2]), row[3], datetime.fromisoformat(row[4]),
+            row[5], row[6], row[7], ids(row[11]), names, details, ids(row[12]), row[10],
         )
 
     def conversations(self) -> builtins.list[Conversation]:
