@@ -26,9 +26,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from _util import line, peak_rss_mb
-from safediary.core.vault.keys import KdfParams
 
 from safediary.core import Vault
+from safediary.core.vault.keys import KdfParams
 
 MIB = 1 << 20
 
