@@ -27,18 +27,20 @@ def test_first_run_creates_vault_and_shows_the_recovery_key_once(qtbot, controll
     window.repeat.setText(NEW_PASSPHRASE)
     assert window.create_button.isEnabled()
     qtbot.mouseClick(window.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentIndex() == 2, timeout=10000)
-
-    key = window.key_label.text()
-    assert len(key.replace("-", "")) == 55
-    assert Vault.exists(location.vault_dir)
-    assert not window.finish_button.isEnabled()
-    window.written_box.setChecked(True)
-    qtbot.mouseClick(window.finish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10000)
     main = controller.main_window
-    assert main is not None and main.isVisible()
-    assert main.findChild(object, "incidentTable") is not None
-    assert window.key_label.text() == ""  # shown once: gone from the first-run window
+    assert main.isVisible() and main.findChild(object, "incidentTable") is not None
+    assert Vault.exists(location.vault_dir)
+    # The diary opens with the recovery key on top, kept until one group is typed back.
+    qtbot.waitUntil(lambda: main.findChild(object, "recoveryKeyDialog") is not None)
+    page = main.findChild(object, "recoveryKeyDialog")
+    key = page.shown_key()
+    assert len(key.replace("-", "")) == 55
+    group = key.split("-")[page.group_number - 1]
+    qtbot.keyClicks(page.group_field, group)
+    qtbot.keyClick(page.group_field, Qt.Key.Key_Return)
+    assert page.confirmed
+    assert controller.vault.unconfirmed_recovery_key() is None
     # the recovery key really opens the vault (once ours is locked)
     controller.lock()
     Vault.unlock_with_recovery_key(location.vault_dir, key).lock()

@@ -1,13 +1,11 @@
-"""First run: a kind welcome, choosing a passphrase, and the recovery key shown once."""
+"""First run: a kind welcome and choosing a passphrase (the diary then shows the recovery key)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -50,13 +48,6 @@ WELCOME = [
     ),
 ]
 
-KEY_WARNING = (
-    "Do not keep it on this computer, on your phone, in your e-mail or anywhere the person "
-    "you are afraid of could find it. Write it on paper and keep it somewhere safe, for "
-    "example with someone you trust."
-)
-
-
 class FirstRunWindow(QWidget):
     """The three first-run pages. Emits ``opened(vault)`` when the diary is ready."""
 
@@ -80,7 +71,6 @@ class FirstRunWindow(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._welcome_page())
         self.pages.addWidget(self._passphrase_page())
-        self.pages.addWidget(self._recovery_page())
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -205,7 +195,7 @@ class FirstRunWindow(QWidget):
         self._set_busy(True)
         passphrase = self.passphrase.text()
         runner().run(
-            Vault.create,
+            create_and_hold_key,
             self.vault_dir,
             passphrase,
             on_done=self._created,
@@ -223,74 +213,14 @@ class FirstRunWindow(QWidget):
         self._set_busy(False)
         self.problem_label.setText(widgets.error_text(exc))
 
-    def _created(self, result: tuple[Vault, str]) -> None:
-        self.vault, key = result
+    def _created(self, vault: Vault) -> None:
+        """Open the diary; it shows the recovery key (kept until confirmed) on top."""
         self.passphrase.clear()
         self.repeat.clear()
         self._set_busy(False)
-        self.key_label.setText(key)
-        self.recovery_key = key
-        self.pages.setCurrentIndex(2)
-        self.written_box.setFocus()
-
-    # -- page 3 -----------------------------------------------------------------
-    def _recovery_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(heading("Your recovery key"))
-        layout.addWidget(
-            PlainLabel(
-                "If you ever forget your passphrase, this key is the only other way into your "
-                "diary. It is shown only this once. Please write it down now, or print it."
-            )
-        )
-        self.recovery_key = ""
-        self.key_label = PlainLabel("")
-        self.key_label.setObjectName("recoveryKeyLabel")
-        self.key_label.setAccessibleName("Recovery key")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSize(15)
-        font.setWeight(QFont.Weight.DemiBold)
-        self.key_label.setFont(font)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setStyleSheet(
-            "QLabel { border: 2px dashed #777; padding: 14px; background: #fffdf3; color: #111; }"
-        )
-        layout.addWidget(self.key_label)
-        warning = PlainLabel(KEY_WARNING)
-        warning.setObjectName("keyWarning")
-        warning.setStyleSheet("color: #7a4b00;")
-        layout.addWidget(warning)
-        row = QHBoxLayout()
-        self.print_button = button("Print…", "printKeyButton", "Print the recovery key")
-        self.print_button.clicked.connect(lambda: print_recovery_key(self, self.recovery_key))
-        row.addWidget(self.print_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.written_box = QCheckBox(
-            "I have written it down (or printed it) and put it away safely"
-        )
-        self.written_box.setObjectName("writtenDownBox")
-        self.written_box.setAccessibleName("I have written down the recovery key")
-        layout.addWidget(self.written_box)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.finish_button = button("Open my diary", "finishButton")
-        self.finish_button.setEnabled(False)
-        self.written_box.toggled.connect(self.finish_button.setEnabled)
-        self.finish_button.clicked.connect(self.finish)
-        row.addWidget(self.finish_button)
-        layout.addLayout(row)
-        return page
-
-    def finish(self) -> None:
-        if self.vault is None or not self.written_box.isChecked():
-            return
-        self.key_label.setText("")
-        self.recovery_key = ""
-        vault, self.vault = self.vault, None
+        self.vault = vault
         self.opened.emit(vault)
+        self.vault = None
 
     def discard(self) -> None:
         """Lock a vault created but not yet handed over (quick exit during first run)."""
@@ -316,24 +246,16 @@ def quick_exit_button() -> widgets.QPushButton:
     return btn
 
 
-def print_recovery_key(parent: QWidget | None, key: str) -> bool:
-    """Print the recovery key on paper via Qt's print dialog. Tests may replace this."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+def create_and_hold_key(folder: Path, passphrase: str) -> Vault:
+    """Make the vault and keep its recovery key (encrypted) until it is confirmed.
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print the recovery key")
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    document = QTextDocument()
-    document.setPlainText(
-        "SafeDiary recovery key\n\n"
-        f"{key}\n\n"
-        "This key opens your diary if you forget your passphrase.\n"
-        "Keep this paper somewhere safe, away from the computer."
-    )
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSize(14)
-    document.setDefaultFont(font)
-    document.print_(printer)
-    return True
+    Runs in a worker. If the person quick-exits or the app stops before writing the
+    key down, the next unlock shows it again.
+    """
+    vault, key = Vault.create(folder, passphrase)
+    try:
+        vault.hold_recovery_key(key)
+    except BaseException:
+        vault.lock()
+        raise
+    return vault

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.core import Vault
+from safediary.core import Vault, VaultError
 from safediary.core.taxonomy import GROUPS, KINDS
 from safediary.gui import widgets
 from safediary.gui.first_run import quick_exit_button
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         if self.vault.drafts.keys():
             QTimer.singleShot(0, self._offer_drafts)
         QTimer.singleShot(0, self._remind_backup)
+        QTimer.singleShot(0, self._offer_recovery_key)  # shown but not yet written down
 
     # -- layout -----------------------------------------------------------------
     def _action_row(self) -> QHBoxLayout:
@@ -399,6 +400,9 @@ class MainWindow(QMainWindow):
             self.prefs, self, vault=self.vault, location=getattr(self, "location", None)
         )
         dialog.accepted.connect(lambda: self._apply_prefs(dialog.preferences()))
+        if dialog.keys is not None:
+            dialog.keys.change_passphrase_requested.connect(self.open_change_passphrase)
+            dialog.keys.new_recovery_key_requested.connect(self.make_new_recovery_key)
         self.track(dialog)
         dialog.show()
         return dialog
@@ -447,6 +451,50 @@ class MainWindow(QMainWindow):
         from safediary.gui.backup_ui import install_reminder
 
         self.backup_reminder = install_reminder(self, self.prefs.backup_reminder_days)
+
+    # -- passphrase and recovery key (Settings, and after an interrupted first run) ----
+    def _offer_recovery_key(self) -> None:
+        if self.vault.is_locked:
+            return
+        key = self.vault.unconfirmed_recovery_key()
+        if key is not None:
+            self.open_recovery_key(key)
+
+    def open_recovery_key(self, key: str, *, replaced: bool = False) -> QDialog:
+        from safediary.gui.recovery_key import RecoveryKeyDialog
+
+        dialog = RecoveryKeyDialog(self.vault, key, self, replaced=replaced)
+        self.track(dialog)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def open_change_passphrase(self) -> QDialog:
+        from safediary.gui.change_passphrase import ChangePassphraseDialog
+
+        dialog = ChangePassphraseDialog(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def make_new_recovery_key(self) -> QDialog | None:
+        """Ask, then replace the recovery key and show the new one."""
+        choice = widgets.ask(
+            self,
+            "Make a new recovery key?",
+            "Your present recovery key will stop working, and you will be shown a new one "
+            "to write down. Do this if you have lost the paper with your key, or if you "
+            "think someone else has seen it.",
+            ["Make a new key", "Cancel"],
+        )
+        if choice != "Make a new key" or self.vault.is_locked:
+            return None
+        try:
+            key = self.vault.new_recovery_key()
+        except VaultError as exc:
+            widgets.inform(self, "Recovery key", widgets.error_text(exc), warning=True)
+            return None
+        return self.open_recovery_key(key, replaced=True)
 
     def _offer_drafts(self) -> None:
         if self.vault.is_locked:

@@ -132,6 +132,15 @@ class SettingsDialog(QDialog):
             form.addRow("", box)
         layout.addWidget(report)
 
+        self.keys = None
+        if vault is not None:  # change the passphrase, make a new recovery key
+            from safediary.gui.key_settings import KeysSection
+
+            keys_box = QGroupBox("Passphrase and recovery key")
+            self.keys = KeysSection()
+            QVBoxLayout(keys_box).addWidget(self.keys)
+            layout.addWidget(keys_box)
+
         self.remember = None
         if vault is not None and location is not None:  # "Remember on this computer"
             from safediary.gui.keychain_ui import RememberSection
