@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -39,7 +40,7 @@ from safediary.core.report_data import (
     fmt_datetime,
     select_incidents,
 )
-from safediary.core.report_text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean
+from safediary.core.report_text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, draw_line
 
 __all__ = [
     "ReportCancelled",
@@ -52,6 +53,7 @@ __all__ = [
 
 MARGIN = 18 * mm
 FOOTER = 14 * mm
+FOOTER_STYLE = ParagraphStyle("footer", fontName=SANS, fontSize=7.5, leading=9, textColor=MUTED)
 _PAPER = {"A4": A4, "Letter": LETTER}
 
 # Progress is reported as (done, PROGRESS_TOTAL): gathering is the first part,
@@ -124,8 +126,7 @@ class _Footer:
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, y + 9, self.width - MARGIN, y + 9)
         canvas.setFillColor(MUTED)
-        canvas.setFont(SANS, 7.5)
-        canvas.drawString(MARGIN, y, self.left)
+        draw_line(canvas, self.left, MARGIN, y, self.width - 2 * MARGIN - 70, FOOTER_STYLE)
         canvas.setFont(SANS_BOLD, 8.5)
         canvas.drawRightString(self.width - MARGIN, y, f"Page {page} of {total}")
         canvas.setFont(MONO, 6.5)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from safediary.core.resources import resource_path
+from safediary.host.resources import resource_path
 
 SANS = "SafeDiarySans"
 SANS_BOLD = "SafeDiarySans-Bold"

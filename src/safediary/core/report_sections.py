@@ -6,6 +6,7 @@ Paragraph markup and splits long text so it can flow across pages.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
@@ -18,7 +19,6 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -44,6 +44,7 @@ from safediary.core.report_text import (
     MONO,
     RULE,
     SHADE,
+    Paragraph,
     Styles,
     cell,
     is_short,
@@ -51,6 +52,7 @@ from safediary.core.report_text import (
     paragraphs,
     shorten,
 )
+from safediary.core.wording import visible_name
 
 Story = list[Flowable]
 Tick = Callable[[], None]
@@ -78,7 +80,10 @@ ABOUT = (
     "that was changed later says so, and every earlier version is kept. All versions are "
     "linked in a hash chain: the fingerprint printed at the foot of every page changes if "
     "any entry is added or changed, so two copies of this report with the same "
-    "fingerprint come from the same diary contents."
+    "fingerprint come from the same diary contents. Text is printed as it was written, "
+    "in its own script and direction; a character that no font in SafeDiary can draw is "
+    "shown as its code and Unicode name in square brackets, for example "
+    "[U+1F52A HOCHO] for the kitchen knife emoji, so nothing is left out silently."
 )
 
 
@@ -361,21 +366,9 @@ def log_section(data: ReportData, st: Styles, width: float, height: float) -> St
     return intro + _paged_table(header, rows, widths, height - used, height)
 
 
-class _Cell(Paragraph):
-    """A table-cell paragraph that remembers its last layout.
-
-    A cell's layout depends only on the width, and the log measures each row
-    before reportlab lays it out again to draw it: this halves that work.
-    """
-
-    _last: tuple[float, tuple[float, float]] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._last is not None and self._last[0] == availWidth:
-            return self._last[1]
-        size = super().wrap(availWidth, availHeight)
-        self._last = (availWidth, size)
-        return size
+#: Table cells: a paragraph that remembers its last layout (the log measures each
+#: row before reportlab lays it out again to draw it).
+_Cell = functools.partial(Paragraph, cached=True)
 
 
 def _row_height(row: list[Any], widths: Sequence[float]) -> float:
@@ -532,7 +525,8 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
     evidence = data.evidence_by_incident.get(incident.id, [])
     if evidence:
         listed = "<br/>".join(
-            f"<b>{e.ref}</b> " + markup(shorten(e.original_name, 120)[0]) for e in evidence
+            f"<b>{e.ref}</b> " + markup(shorten(visible_name(e.original_name), 120)[0])
+            for e in evidence
         )
         rows.append(("Evidence", listed, True))
     if incident.evidence_location.strip():
@@ -588,7 +582,8 @@ def _thumbnails(items: list[EvidenceItem], st: Styles, width: float) -> Flowable
         image.drawWidth = image.imageWidth * scale
         image.drawHeight = image.imageHeight * scale
         caption = Paragraph(
-            f"<b>{item.ref}</b> " + markup(shorten(item.original_name, 60)[0]), st.muted
+            f"<b>{item.ref}</b> " + markup(shorten(visible_name(item.original_name), 60)[0]),
+            st.muted,
         )
         cells.append([image, caption])
     if not cells:
@@ -665,7 +660,7 @@ def evidence_section(data: ReportData, st: Styles, width: float) -> Story:
     heads = ("Ref", "File and its SHA-256 fingerprint", "Dates", "Entries")
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
     for item in data.evidence:
-        name = markup(shorten(item.original_name, 300)[0]) or "(no name)"
+        name = markup(shorten(visible_name(item.original_name), 300)[0]) or "(no name)"
         kind = markup(item.mime or item.kind)
         file_cell = [
             Paragraph(f"<b>{name}</b><br/>{kind}, {fmt_size(item.size)}", st.cell),

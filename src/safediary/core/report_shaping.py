@@ -33,8 +33,8 @@ from typing import Any
 
 import uharfbuzz as hb
 from bidi import algorithm as _bidi
-from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import ttfonts
@@ -49,7 +49,9 @@ _RTL_HINT = re.compile(
     "\U0001e800-\U0001efff]"
 )
 # Explicit embeddings, overrides and isolates: neutralised (never obeyed).
-_EXPLICIT = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\u200b")
+_EXPLICIT = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\u200b"
+)
 _SPACES = frozenset(" \u3000\u00a0\u2002\u2003\u2009")
 
 
@@ -101,7 +103,8 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
             "/CIDInit /ProcSet findresource begin",
             "12 dict begin",
             "begincmap",
-            f"/CIDSystemInfo\n<< /Registry ({fontname})\n/Ordering ({fontname})\n/Supplement 0\n>> def",
+            f"/CIDSystemInfo\n<< /Registry ({fontname})\n/Ordering ({fontname})",
+            "/Supplement 0\n>> def",
             f"/CMapName /{fontname} def",
             "/CMapType 2 def",
             "1 begincodespacerange",
@@ -140,9 +143,9 @@ def _char_for_glyph(font: TTFont, gid: int, text: str) -> str:
     return chr(cp)
 
 
-def _PRESENTATION(cp: int) -> bool:  # noqa: N802 - reads as a constant predicate
+def _PRESENTATION(cp: int) -> bool:
     """Arabic and Hebrew presentation forms: glyphs that stand for a base letter."""
-    return 0xFB1D <= cp <= 0xFEFF or 0xF0000 <= cp
+    return 0xFB1D <= cp <= 0xFEFF or cp >= 0xF0000
 
 
 _hb_fonts: dict[str, hb.Font] = {}
@@ -199,7 +202,9 @@ def _levels(text: str) -> tuple[int, list[int]]:
     _bidi.resolve_implicit_levels(storage, False)
     levels: list[int] = []
     for ch in chars:  # characters X9 removed (joiners) take their neighbour's level
-        levels.append(ch["level"] if ch["type"] not in _bidi.X9_REMOVED or not levels else levels[-1])
+        levels.append(
+            ch["level"] if ch["type"] not in _bidi.X9_REMOVED or not levels else levels[-1]
+        )
     return base, levels
 
 
@@ -319,7 +324,7 @@ class _Laid:
 
 
 def _break(line: _Line, start: int, widths: list[float]) -> list[_Laid]:
-    """Greedy line filling of ``line`` from ``start``; ``widths[k]`` is the room for output line k."""
+    """Greedy line filling of ``line`` from ``start``; ``widths[k]`` is the room for line k."""
     text, w = line.text, line.widths
     n = len(text)
     out: list[_Laid] = []
@@ -359,7 +364,9 @@ def _visual_pieces(laid: _Laid) -> list[tuple[_Run, int, int]]:
     a, b = laid.start, laid.end
     while b > a and laid.line.text[b - 1] in _SPACES:
         b -= 1
-    pieces = [(r, max(a, r.start), min(b, r.end)) for r in laid.line.runs if r.start < b and r.end > a]
+    pieces = [
+        (r, max(a, r.start), min(b, r.end)) for r in laid.line.runs if r.start < b and r.end > a
+    ]
     if not pieces:
         return []
     levels = [p[0].level for p in pieces]
@@ -458,7 +465,7 @@ class ShapedParagraph(Flowable):
         self,
         text: str,
         style: ParagraphStyle,
-        bulletText: str | None = None,  # noqa: N803 - reportlab's keyword
+        bulletText: str | None = None,
         *,
         _lines: list[_Line] | None = None,
         _start: tuple[int, int] = (0, 0),
@@ -481,19 +488,21 @@ class ShapedParagraph(Flowable):
         head = inner - (st.firstLineIndent if first else 0)
         return [max(head, 1.0), max(inner, 1.0)]
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._width = availWidth
         laid: list[_Laid] = []
         h0, c0 = self._start
         for index in range(h0, len(self._lines)):
             first = not laid and self._start == (0, 0)
             room = self._room(availWidth, first)
-            laid += _break(self._lines[index], c0 if index == h0 else 0, room if first else room[1:])
+            laid += _break(
+                self._lines[index], c0 if index == h0 else 0, room if first else room[1:]
+            )
         self._laid = laid[: self._limit] if self._limit is not None else laid
         self.height = len(self._laid) * self.style.leading
         return availWidth, self.height
 
-    def minWidth(self) -> float:  # noqa: N802 - reportlab's name
+    def minWidth(self) -> float:
         widest = 0.0
         for line in self._lines:
             run = 0.0
@@ -504,13 +513,13 @@ class ShapedParagraph(Flowable):
                 widest = max(widest, run)
         return widest + self.style.leftIndent + self.style.rightIndent
 
-    def getSpaceBefore(self) -> float:  # noqa: N802
+    def getSpaceBefore(self) -> float:
         return float(self.style.spaceBefore)
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         fit = int((availHeight + 1e-6) // self.style.leading)
         if fit >= len(self._laid):
@@ -520,7 +529,12 @@ class ShapedParagraph(Flowable):
         rest = self._laid[fit]
         head_line = self._lines.index(rest.line)
         first = ShapedParagraph(
-            self.text, self.style, self.bulletText, _lines=self._lines, _start=self._start, _limit=fit
+            self.text,
+            self.style,
+            self.bulletText,
+            _lines=self._lines,
+            _start=self._start,
+            _limit=fit,
         )
         tail = ShapedParagraph(
             self.text, self.style, None, _lines=self._lines, _start=(head_line, rest.start)
@@ -547,7 +561,9 @@ class ShapedParagraph(Flowable):
             canv.saveState()
             canv.setFont(st.bulletFontName, st.bulletFontSize)
             canv.setFillColor(getattr(st, "bulletColor", None) or st.textColor)
-            canv.drawString(st.bulletIndent, self.height - st.bulletFontSize, _plain(self.bulletText))
+            canv.drawString(
+                st.bulletIndent, self.height - st.bulletFontSize, _plain(self.bulletText)
+            )
             canv.restoreState()
         inner = self._width - st.leftIndent - st.rightIndent
         for k, laid in enumerate(self._laid):

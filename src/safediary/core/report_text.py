@@ -9,27 +9,18 @@ length becomes a list of moderate paragraphs that flow across pages.
 from __future__ import annotations
 
 import re
-from functools import cache
-from xml.sax.saxutils import escape
+from typing import Any
+from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Paragraph as _RLParagraph
 
-from safediary.host.resources import resource_path
-
-SANS = "SafeDiarySans"
-SANS_BOLD = "SafeDiarySans-Bold"
-MONO = "SafeDiaryMono"
-
-_FONT_FILES = {
-    SANS: "DejaVuSans.ttf",
-    SANS_BOLD: "DejaVuSans-Bold.ttf",
-    MONO: "DejaVuSansMono.ttf",
-}
+from safediary.core import report_fonts
+from safediary.core.report_fonts import MONO, SANS, SANS_BOLD, register_fonts
+from safediary.core.report_shaping import ShapedParagraph
 
 #: Where values start beside their labels in an entry's list of facts (points).
 FACT_INDENT = 128
@@ -48,17 +39,6 @@ ACCENT = colors.HexColor("#1f3a5f")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-@cache
-def register_fonts() -> None:
-    """Register the embedded DejaVu fonts with reportlab (once per process)."""
-    for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
-    pdfmetrics.registerFontFamily(
-        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD
-    )
-    pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
-
-
 class Styles:
     """The paragraph styles of the report (built after the fonts are registered)."""
 
@@ -67,6 +47,7 @@ class Styles:
         base = ParagraphStyle(
             "body",
             fontName=SANS,
+            bulletFontName=SANS,
             fontSize=9.5,
             leading=13,
             textColor=INK,
@@ -128,6 +109,66 @@ class Styles:
             borderPadding=(3, 5, 4, 5),
             spaceBefore=4,
         )
+
+
+# Characters reportlab's own Paragraph draws right: left-to-right, one glyph each.
+_SIMPLE = re.compile(
+    r"[\x20-\x7e\xa0-\u036f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff"
+    r"\u2010-\u205e\u20a0-\u20bf\u2100-\u2bff]*"
+)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def Paragraph(
+    text: str,
+    style: ParagraphStyle,
+    bulletText: str | None = None,
+    *,
+    cached: bool = False,
+) -> Flowable:
+    """A paragraph of report markup that prints in any script.
+
+    Text that reportlab draws correctly by itself (Latin, Greek, Cyrillic and
+    common symbols, all in the style's font) stays a reportlab Paragraph; anything
+    else (right-to-left, complex scripts, CJK, emoji, characters from fallback
+    fonts or none) becomes a :class:`ShapedParagraph`. ``cached`` (for table
+    cells, which tables measure twice) remembers the last layout.
+    """
+    plain = _TAGS.sub("", text)
+    if _SIMPLE.fullmatch(plain) and _covered(plain, style.fontName):
+        kind = _CachedParagraph if cached else _RLParagraph
+        return kind(text, style, bulletText=bulletText)
+    return ShapedParagraph(text, style, bulletText=bulletText)
+
+
+class _CachedParagraph(_RLParagraph):
+    """reportlab's Paragraph remembering its last layout (tables measure cells twice)."""
+
+    _last: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._last is not None and self._last[0] == availWidth:
+            return self._last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._last = (availWidth, size)
+        return size
+
+
+def draw_line(
+    canvas: Any, text: str, x: float, y: float, width: float, style: ParagraphStyle
+) -> None:
+    """Draw one line of (user) text in any script, its first baseline at ``y``."""
+    para = Paragraph(markup(text), style)
+    _, height = para.wrap(width, 1_000)
+    para.drawOn(canvas, x, y - height + style.fontSize)
+
+
+def _covered(plain: str, font: str) -> bool:
+    bold = report_fonts.SANS_BOLD if font == report_fonts.SANS else font
+    return all(
+        report_fonts.covers(font, cp) and report_fonts.covers(bold, cp)
+        for cp in set(map(ord, unescape(plain)))
+    )
 
 
 def clean(text: str) -> str:
