@@ -14,7 +14,7 @@ from pathlib import Path
 from _util import line, peak_rss_mb, timed
 
 from safediary.core import Vault
-from safediary.core.taxonomy import KIND_IDS
+from safediary.core.diary.taxonomy import KIND_IDS
 from safediary.core.vault import keys
 from safediary.core.vault.db import DB_FILE, Database
 from safediary.core.vault.vault import DB_KEY_INFO

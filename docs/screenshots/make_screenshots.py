@@ -15,9 +15,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
+from safediary.core.timeutil import now
 from safediary.core.vault import keys
 from safediary.host.paths import DataLocation
-from safediary.core.timeutil import now
 
 OUT = Path(__file__).resolve().parent
 PASSPHRASE = "violet tractor umbrella pancake"

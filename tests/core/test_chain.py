@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from safediary.core import InvalidInput, Vault, incidents, ledger
+from safediary.core import InvalidInput, Vault, ledger
+from safediary.core.diary import incidents
 from safediary.core.vault.keys import hkdf
 from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE

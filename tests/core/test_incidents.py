@@ -9,7 +9,7 @@ import pytest
 import sqlcipher3
 
 from safediary.core import InvalidInput, NotFound, Vault
-from safediary.core.taxonomy import KIND_IDS
+from safediary.core.diary.taxonomy import KIND_IDS
 from safediary.core.vault.keys import hkdf
 from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
@@ -307,7 +307,7 @@ def test_ids_match_the_lists_and_the_decoded_cache_is_bounded(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 13 item 14: memory must not grow with every entry ever written."""
-    from safediary.core import incidents as incmod
+    from safediary.core.diary import incidents as incmod
 
     monkeypatch.setattr(incmod, "CACHE_SIZE", 20)
     kinds = [{"text_message"}, {"following", "threat"}, {"phone_call"}]

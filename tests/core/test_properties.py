@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safediary.core import InvalidInput, Vault
-from safediary.core.incidents import Incident
+from safediary.core.diary.incidents import Incident
 from safediary.core.report import ReportOptions, render_report
 from safediary.core.vault.keys import KdfParams
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from safediary.core import Vault, taxonomy
+from safediary.core import Vault
+from safediary.core.diary import taxonomy
 from safediary.core.pattern import summarize
 from safediary.gui.pattern_view import PatternView
 

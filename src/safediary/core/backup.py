@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3
 
 from safediary.core import ledger
+from safediary.core.diary.incidents import verify_chain
 from safediary.core.errors import (
     InvalidInput,
     NotAVault,
@@ -38,7 +39,6 @@ from safediary.core.errors import (
 )
 from safediary.core.evidence import EVIDENCE_DIR, EvidenceStore
 from safediary.core.fsutil import FILE_MODE, fsync_dir, make_private_dir, storage_error
-from safediary.core.incidents import verify_chain
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE

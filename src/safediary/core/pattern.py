@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from safediary.core import taxonomy
+from safediary.core.diary import taxonomy
 from safediary.core.errors import InvalidInput
 
 #: A person's conduct on this many separate occasions can be a "course of conduct".

@@ -7,7 +7,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
-from safediary.core import taxonomy
+from safediary.core.diary import taxonomy
 from safediary.core.pattern import PatternSummary
 from safediary.core.report_text import MUTED, SANS, SANS_BOLD, register_fonts
 

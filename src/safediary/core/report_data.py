@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from safediary.core import pattern
 from safediary.core.checklist import ChecklistAnswers
+from safediary.core.diary.incidents import Incident
+from safediary.core.diary.people import Person
+from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
-from safediary.core.incidents import Incident
-from safediary.core.people import Person
-from safediary.core.taxonomy import validate_kinds
 from safediary.core.timeutil import now, require_aware
 
 Paper = Literal["A4", "Letter"]

@@ -25,10 +25,10 @@ from reportlab.platypus import (
 )
 
 from safediary.core import checklist as checklist_mod
-from safediary.core import taxonomy
-from safediary.core.incidents import Incident
+from safediary.core.diary import taxonomy
+from safediary.core.diary.incidents import Incident
+from safediary.core.diary.people import Person
 from safediary.core.pattern import WEEKDAY_NAMES, WINDOW_DAYS
-from safediary.core.people import Person
 from safediary.core.report_chart import incidents_chart
 from safediary.core.report_data import (
     EvidenceItem,

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
-from safediary.core.incidents import Incident
-from safediary.core.taxonomy import GROUPS, KINDS
+from safediary.core.diary.incidents import Incident
+from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
 from safediary.gui.first_run import quick_exit_button

@@ -13,8 +13,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from safediary.core import Vault
-from safediary.core.incidents import Incident
-from safediary.core.taxonomy import label
+from safediary.core.diary.incidents import Incident
+from safediary.core.diary.taxonomy import label
 
 COLUMNS = (
     "No.",

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault, VaultError
-from safediary.core.taxonomy import GROUPS, KINDS
+from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.gui import widgets
 from safediary.gui.first_run import quick_exit_button
 from safediary.gui.incident_model import (

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.core import Vault, taxonomy
+from safediary.core import Vault
+from safediary.core.diary import taxonomy
 from safediary.core.errors import VaultError
 from safediary.core.pattern import (
     WEEKDAY_NAMES,

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.core import taxonomy
+from safediary.core.diary import taxonomy
 from safediary.core.export import export_csv, export_json
 from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.gui.quickexit import QuickExitButton

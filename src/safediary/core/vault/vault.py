@@ -19,7 +19,9 @@ from pathlib import Path
 
 from safediary.core import backup as backupmod
 from safediary.core import ledger
+from safediary.core.diary.incidents import Incidents, verify_chain
 from safediary.core.diary.orders import Orders
+from safediary.core.diary.people import People
 from safediary.core.errors import (
     InvalidInput,
     VaultCorrupted,
@@ -29,9 +31,7 @@ from safediary.core.errors import (
 )
 from safediary.core.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
-from safediary.core.incidents import Incidents, verify_chain
 from safediary.core.messages import Messages
-from safediary.core.people import People
 from safediary.core.vault import keys as keymod
 from safediary.core.vault import recovery as recoverymod
 from safediary.core.vault.db import DB_FILE, Database, DatabaseError

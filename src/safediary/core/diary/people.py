@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from safediary.core import ledger
+from safediary.core.diary.incidents import MAX_TEXT
 from safediary.core.errors import InvalidInput, NotFound
-from safediary.core.incidents import MAX_TEXT
 from safediary.core.timeutil import from_text, now, require_aware, to_text
 
 if TYPE_CHECKING:
-    from safediary.core.incidents import Incidents
+    from safediary.core.diary.incidents import Incidents
     from safediary.core.vault.db import Database
 
 PERSON_FIELDS = ("name", "relationship", "description", "vehicle", "notes")

@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from safediary.core import ledger
+from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, NotFound
-from safediary.core.taxonomy import validate_kinds
 from safediary.core.timeutil import from_text, now, require_aware, to_text
 
 if TYPE_CHECKING:
