@@ -40,8 +40,8 @@ WHEN = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
 
 def _child(folder: Path, log_path: Path, passphrase: str, seed: int) -> None:
     from safediary.core import Vault
-    from safediary.core import blobstore as bs
-    from safediary.core.evidence import EvidenceStore
+    from safediary.core.evidence import blobs as bs
+    from safediary.core.evidence.evidence import EvidenceStore
     from safediary.core.vault import keys
 
     keys.DEFAULT_KDF = keys.KdfParams.fast()
@@ -147,7 +147,7 @@ class _State:
 
 def _check(folder: Path, state: _State, entries: list[dict[str, Any]], result: LoopResult) -> None:
     from safediary.core import Vault, WrongPassphrase
-    from safediary.core import blobstore as bs
+    from safediary.core.evidence import blobs as bs
 
     candidates = [state.passphrase]
     pending: dict[str, Any] | None = None

@@ -13,8 +13,8 @@ import pytest
 from safediary.core import Vault, VaultExists
 from safediary.core import backup as backupmod
 from safediary.core.backup import BackupCancelled, backup_due, find_backups, last_backup_at
-from safediary.core.blobstore import segment_path
 from safediary.core.errors import InvalidInput, NotAVault, VaultCorrupted
+from safediary.core.evidence.blobs import segment_path
 from tests.conftest import PASSPHRASE
 
 WHEN = datetime(2024, 3, 5, 21, 14, tzinfo=UTC)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from safediary.core import blobstore as bs
-from safediary.core.blobstore import BlobReader, ImportCancelled
 from safediary.core.errors import StorageError, VaultCorrupted
+from safediary.core.evidence import blobs as bs
+from safediary.core.evidence.blobs import BlobReader, ImportCancelled
 
 MIB = 1 << 20
 SMALL_CHUNK = 1024

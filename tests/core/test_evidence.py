@@ -20,10 +20,10 @@ import pytest
 from PIL import ExifTags, Image
 
 from safediary.core import Vault
-from safediary.core import blobstore as bs
-from safediary.core.blobstore import ImportCancelled
 from safediary.core.errors import InvalidInput, NotFound, StorageError, VaultLocked
-from safediary.core.evidence import EVIDENCE_DIR, EvidenceStore
+from safediary.core.evidence import blobs as bs
+from safediary.core.evidence.blobs import ImportCancelled
+from safediary.core.evidence.evidence import EVIDENCE_DIR, EvidenceStore
 from safediary.core.vault.keys import KdfParams
 
 PASS = "correct horse battery staple"

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from safediary.core import StorageError, Vault, VaultCorrupted, VaultError
-from safediary.core import blobstore as bs
+from safediary.core.evidence import blobs as bs
 from safediary.core.vault.db import DB_FILE
 from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, load_slot_files
 from tests.conftest import PASSPHRASE

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
-from safediary.core import media
-from safediary.core.media import detect_file, detect_type, image_metadata, make_thumbnail
+from safediary.core.evidence import media
+from safediary.core.evidence.media import detect_file, detect_type, image_metadata, make_thumbnail
 
 
 def make_exif_jpeg(size: tuple[int, int] = (640, 480), orientation: int | None = None) -> bytes:

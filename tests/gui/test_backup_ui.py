@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from safediary.core import Vault
-from safediary.core.blobstore import segment_path
+from safediary.core.evidence.blobs import segment_path
 from safediary.gui.backup_ui import (
     BackupDialog,
     OpenBackupDialog,

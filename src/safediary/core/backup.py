@@ -37,7 +37,7 @@ from safediary.core.errors import (
     VaultCorrupted,
     VaultExists,
 )
-from safediary.core.evidence import EVIDENCE_DIR, EvidenceStore
+from safediary.core.evidence.evidence import EVIDENCE_DIR, EvidenceStore
 from safediary.core.fsutil import FILE_MODE, fsync_dir, make_private_dir, storage_error
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import keys as keymod

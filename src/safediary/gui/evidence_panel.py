@@ -88,7 +88,7 @@ def import_files(
     done_before = 0
     added: list[Any] = []
     problems: list[str] = []
-    from safediary.core.evidence import ImportCancelled
+    from safediary.core.evidence.evidence import ImportCancelled
 
     for path, size in zip(paths, sizes, strict=True):
         if cancelled():

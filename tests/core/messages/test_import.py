@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from safediary.core import Vault
-from safediary.core.evidence import ImportCancelled
+from safediary.core.evidence.evidence import ImportCancelled
 from safediary.core.messages import AmbiguousDateOrder, ExportDamaged, ExportNotRecognised
 from tests.core.messages import samples
 

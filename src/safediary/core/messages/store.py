@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from safediary.core import ledger
 from safediary.core.diary.incidents import fts_query
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
-from safediary.core.evidence import EvidenceStore, ImportCancelled, StagedEvidence
+from safediary.core.evidence.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.messages.formats import open_export
 from safediary.core.messages.parsed import ParsedMessage
 from safediary.core.timeutil import from_text, now, to_text

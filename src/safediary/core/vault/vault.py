@@ -29,7 +29,7 @@ from safediary.core.errors import (
     VaultLocked,
     WrongPassphrase,
 )
-from safediary.core.evidence import EvidenceStore
+from safediary.core.evidence.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.messages import Messages
 from safediary.core.vault import keys as keymod

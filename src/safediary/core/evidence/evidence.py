@@ -1,7 +1,7 @@
 """The evidence store (``vault.evidence``): exact, encrypted, verifiable copies of files.
 
 Import is one pass over the source (read → SHA-256 → encrypt → write → fsync,
-see :mod:`safediary.core.blobstore`), then one database transaction that inserts
+see :mod:`safediary.core.evidence.blobs`), then one database transaction that inserts
 the record: that transaction is the commit point. A crash before it leaves only
 a blob with no row, which :meth:`EvidenceStore.sweep_orphans` removes at the
 next unlock. Records are never deleted: ``remove`` is a recorded action that
@@ -27,8 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from safediary.core import blobstore, ledger, media
-from safediary.core.blobstore import BlobFile, BlobReader, ImportCancelled
+from safediary.core import ledger
 from safediary.core.errors import (
     InvalidInput,
     NotFound,
@@ -36,6 +35,9 @@ from safediary.core.errors import (
     VaultCorrupted,
     VaultLocked,
 )
+from safediary.core.evidence import blobs as blobstore
+from safediary.core.evidence import media
+from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.fsutil import storage_error
 from safediary.core.timeutil import from_text, now, to_text
 
