@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from safediary.core import Vault, VaultExists
-from safediary.core import backup as backupmod
-from safediary.core.backup import BackupCancelled, backup_due, find_backups, last_backup_at
+from safediary.core.backup import backup as backupmod
+from safediary.core.backup.backup import BackupCancelled, backup_due, find_backups, last_backup_at
 from safediary.core.errors import InvalidInput, NotAVault, VaultCorrupted
 from safediary.core.evidence.blobs import segment_path
 from tests.conftest import PASSPHRASE

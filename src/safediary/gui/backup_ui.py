@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import InvalidInput, Vault, WrongPassphrase
-from safediary.core import backup as core_backup
-from safediary.core.backup import BackupReport, RestoreReport, find_backups
+from safediary.core.backup import backup as core_backup
+from safediary.core.backup.backup import BackupReport, RestoreReport, find_backups
 from safediary.core.vault.keys import parse_recovery_key
 from safediary.gui.widgets import (
     PassphraseField,

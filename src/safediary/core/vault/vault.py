@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safediary.core import backup as backupmod
 from safediary.core import ledger
+from safediary.core.backup import backup as backupmod
 from safediary.core.diary.incidents import Incidents, verify_chain
 from safediary.core.diary.orders import Orders
 from safediary.core.diary.people import People
@@ -282,7 +282,7 @@ class Vault:
     def __exit__(self, *exc: object) -> None:
         self.lock()
 
-    # -- backups (see safediary.core.backup) -------------------------------------------
+    # -- backups (see safediary.core.backup.backup) -------------------------------------------
     def backup(
         self,
         dest_folder: Path,

@@ -1,0 +1,1 @@
+"""Backup: a verified copy of the vault folder, and restoring one."""
