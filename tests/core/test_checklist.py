@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from safediary.core import checklist
-from safediary.core.checklist import (
+from safediary.core.checklist import checklist
+from safediary.core.checklist.checklist import (
     QUESTION_IDS,
     QUESTIONS,
     SOURCE_NOTE,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from safediary.core import help as help_mod
 from safediary.core.errors import InvalidInput, NotFound
-from safediary.core.help import (
+from safediary.core.help import help as help_mod
+from safediary.core.help.help import (
     Contact,
     contacts_from_json,
     contacts_to_json,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from safediary.core.errors import InvalidInput
-from safediary.core.pattern import (
+from safediary.core.pattern.pattern import (
     WEEKDAY_NAMES,
     is_course_of_conduct,
     summarize,

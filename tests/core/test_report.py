@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from safediary.core import Vault
-from safediary.core.checklist import Answer, ChecklistAnswers
+from safediary.core.checklist.checklist import Answer, ChecklistAnswers
 from safediary.core.errors import InvalidInput
 from safediary.core.report import (
     ReportCancelled,

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from safediary.core import Vault
-from safediary.core.checklist import QUESTION_IDS, SOURCE_NOTE, Answer, ChecklistAnswers
+from safediary.core.checklist.checklist import QUESTION_IDS, SOURCE_NOTE, Answer, ChecklistAnswers
 from safediary.core.timeutil import now
 from safediary.gui.checklist_dialog import DRAFT_KEY, ChecklistDialog
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from safediary.core import Vault
 from safediary.core.diary import taxonomy
-from safediary.core.pattern import summarize
+from safediary.core.pattern.pattern import summarize
 from safediary.gui.pattern_view import PatternView
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
 from safediary.core.diary import taxonomy
-from safediary.core.pattern import PatternSummary
+from safediary.core.pattern.pattern import PatternSummary
 from safediary.core.report_text import MUTED, SANS, SANS_BOLD, register_fonts
 
 #: Kinds drawn in their own colour; the rest are grouped as "Other kinds".

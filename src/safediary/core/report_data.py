@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from safediary.core import pattern
-from safediary.core.checklist import ChecklistAnswers
+from safediary.core.checklist.checklist import ChecklistAnswers
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
 from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
+from safediary.core.pattern import pattern
 from safediary.core.timeutil import now, require_aware
 
 Paper = Literal["A4", "Letter"]

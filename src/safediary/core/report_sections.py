@@ -24,11 +24,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from safediary.core import checklist as checklist_mod
+from safediary.core.checklist import checklist as checklist_mod
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
-from safediary.core.pattern import WEEKDAY_NAMES, WINDOW_DAYS
+from safediary.core.pattern.pattern import WEEKDAY_NAMES, WINDOW_DAYS
 from safediary.core.report_chart import incidents_chart
 from safediary.core.report_data import (
     EvidenceItem,

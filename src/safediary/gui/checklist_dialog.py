@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
-from safediary.core.checklist import (
+from safediary.core.checklist.checklist import (
     QUESTIONS,
     SOURCE_NOTE,
     URGENT_ADVICE,

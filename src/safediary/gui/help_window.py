@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
-from safediary.core.help import (
+from safediary.core.help.help import (
     CONTACT_FIELDS,
     Contact,
     contacts_from_json,

@@ -1,6 +1,6 @@
 """The pattern of behaviour: a chart over time and the figures that show a pattern.
 
-Every figure comes from :func:`safediary.core.pattern.summarize`, the same
+Every figure comes from :func:`safediary.core.pattern.pattern.summarize`, the same
 computation the report's cover uses, and the chart uses the report's colours,
 so what the user sees here is what the police will read.
 """
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault
 from safediary.core.diary import taxonomy
 from safediary.core.errors import VaultError
-from safediary.core.pattern import (
+from safediary.core.pattern.pattern import (
     WEEKDAY_NAMES,
     WINDOW_DAYS,
     Bucket,

@@ -1,0 +1,1 @@
+"""The stalking risk screening checklist and its dated answers."""

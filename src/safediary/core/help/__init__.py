@@ -1,0 +1,1 @@
+"""Offline help pages and the editable list of whom to call."""
