@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from safediary.core import Vault
-from safediary.core.export import CSV_COLUMNS, export_csv, export_json, safe_cell
 from safediary.core.report import ReportOptions
+from safediary.core.report.export import CSV_COLUMNS, export_csv, export_json, safe_cell
 
 T0 = datetime(2026, 3, 2, 21, 40, tzinfo=timezone(timedelta(hours=1)))
 TRICKY = 'Zażółć "quoted", comma\nnew line <b>&amp;</b> 😀'

@@ -22,7 +22,7 @@ from safediary.core.report import (
     render_report,
     write_report,
 )
-from safediary.core.report_text import chunks, markup
+from safediary.core.report.text import chunks, markup
 
 TZ = timezone(timedelta(hours=1))
 T0 = datetime(2026, 3, 2, 21, 40, tzinfo=TZ)

@@ -12,7 +12,7 @@ import pytest
 
 from safediary.core import Vault
 from safediary.core.report import ReportOptions, render_report
-from safediary.core.report_fonts import font_for, marker
+from safediary.core.report.fonts import font_for, marker
 from safediary.core.wording import visible_name
 from tests.support.pdfglyphs import walk
 from tests.support.scripts import RTL, SAMPLES

@@ -36,7 +36,7 @@ from safediary.core.pattern.pattern import (
     is_course_of_conduct,
     summarize,
 )
-from safediary.core.report_chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
+from safediary.core.report.chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
 from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core.diary import taxonomy
-from safediary.core.export import export_csv, export_json
 from safediary.core.report import ReportOptions, render_report, save_pdf
+from safediary.core.report.export import export_csv, export_json
 from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner

@@ -27,10 +27,10 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from safediary.core import report_sections as sections
 from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
-from safediary.core.report_data import (
+from safediary.core.report import sections
+from safediary.core.report.data import (
     CancelFn,
     ProgressFn,
     ReportCancelled,
@@ -40,7 +40,7 @@ from safediary.core.report_data import (
     fmt_datetime,
     select_incidents,
 )
-from safediary.core.report_text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, draw_line
+from safediary.core.report.text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, draw_line
 
 __all__ = [
     "ReportCancelled",

@@ -42,7 +42,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 from reportlab.platypus.paraparser import ParaParser
 
-from safediary.core import report_fonts as fonts
+from safediary.core.report import fonts
 
 _RTL_HINT = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067\U00010800-\U00010fff"

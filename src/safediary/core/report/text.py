@@ -18,9 +18,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Paragraph as _RLParagraph
 
-from safediary.core import report_fonts
-from safediary.core.report_fonts import MONO, SANS, SANS_BOLD, register_fonts
-from safediary.core.report_shaping import ShapedParagraph
+from safediary.core.report import fonts as report_fonts
+from safediary.core.report.fonts import MONO, SANS, SANS_BOLD, register_fonts
+from safediary.core.report.shaping import ShapedParagraph
 
 #: Where values start beside their labels in an entry's list of facts (points).
 FACT_INDENT = 128

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 
 from safediary.core.diary import taxonomy
 from safediary.core.pattern.pattern import PatternSummary
-from safediary.core.report_text import MUTED, SANS, SANS_BOLD, register_fonts
+from safediary.core.report.text import MUTED, SANS, SANS_BOLD, register_fonts
 
 #: Kinds drawn in their own colour; the rest are grouped as "Other kinds".
 MAX_SERIES = 7

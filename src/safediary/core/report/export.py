@@ -19,7 +19,7 @@ from typing import Any
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.fsutil import atomic_write
-from safediary.core.report_data import ReportData, ReportOptions, collect
+from safediary.core.report.data import ReportData, ReportOptions, collect
 
 __all__ = ["CSV_COLUMNS", "FORMAT", "export_csv", "export_json", "safe_cell"]
 

@@ -1,6 +1,6 @@
 """The sections of the PDF report, each a list of reportlab flowables.
 
-All user text goes through :mod:`safediary.core.report_text`, which escapes
+All user text goes through :mod:`safediary.core.report.text`, which escapes
 Paragraph markup and splits long text so it can flow across pages.
 """
 
@@ -29,8 +29,8 @@ from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
 from safediary.core.pattern.pattern import WEEKDAY_NAMES, WINDOW_DAYS
-from safediary.core.report_chart import incidents_chart
-from safediary.core.report_data import (
+from safediary.core.report.chart import incidents_chart
+from safediary.core.report.data import (
     EvidenceItem,
     ReportData,
     fmt_date,
@@ -39,7 +39,7 @@ from safediary.core.report_data import (
     fmt_weekday,
     fmt_when,
 )
-from safediary.core.report_text import (
+from safediary.core.report.text import (
     ACCENT,
     MONO,
     RULE,
