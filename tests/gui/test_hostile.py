@@ -106,3 +106,29 @@ def test_lock_and_quick_exit_kill_a_running_decoder(
     assert time.monotonic() - start < 1.0
     if how == "quick_exit":
         assert exits == [0]
+
+
+# -- item 3: every copy of diary text goes through the secret clipboard --------------------
+def test_ctrl_c_in_an_entry_is_marked_secret_and_cleared_on_lock(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QClipboard
+
+    controller, _vault, _exits = opened
+    editor = controller.main_window.open_editor(None)
+    qtbot.waitExposed(editor)
+    editor.description.setPlainText("He said he would burn the flat down")
+    editor.description.setFocus()
+    editor.description.selectAll()
+    qtbot.keyClick(editor.description, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    board = QApplication.clipboard()
+    qtbot.waitUntil(lambda: board.mimeData().hasFormat("x-kde-passwordManagerHint"))
+    assert board.text() == "He said he would burn the flat down"
+    controller.lock()
+    assert board.text(QClipboard.Mode.Clipboard) == ""
+
+
+def test_text_copied_from_another_program_is_left_alone(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, _vault, _exits = opened
+    QApplication.clipboard().setText("shopping list")
+    controller.lock()
+    assert QApplication.clipboard().text() == "shopping list"

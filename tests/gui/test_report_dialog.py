@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDir, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from safediary.core import Vault
+from safediary.gui import widgets
 from safediary.gui.report_dialog import ReportDialog
 from safediary.gui.workers import runner
+from safediary.host import spool
 
 T0 = datetime(2026, 3, 2, 21, 40, tzinfo=timezone(timedelta(hours=1)))
 
@@ -124,10 +126,27 @@ def test_export_csv_and_json(qtbot: QtBot, diary: Vault, tmp_path: Path) -> None
     assert "ENTRY-3" in (tmp_path / "data.csv").read_text("utf-8-sig")
 
 
-def test_print_paints_every_page(qtbot: QtBot, diary: Vault, tmp_path: Path) -> None:
+@pytest.fixture
+def warned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The person reads the print warning and chooses Print; the spool is under tmp_path."""
+    seen: list[str] = []
+
+    def answer(_parent: object, title: str, text: str, choices: list[str]) -> str:
+        seen.append(text)
+        return "Print"
+
+    monkeypatch.setattr(widgets, "ask", answer)
+    spool.configure(tmp_path / "data")
+    return seen
+
+
+def test_print_paints_every_page(
+    qtbot: QtBot, diary: Vault, tmp_path: Path, warned: list[str]
+) -> None:
     dialog = _open(qtbot, diary)
     _make(qtbot, dialog)
     out = tmp_path / "printed.pdf"
+    temp_before = QDir.tempPath()
 
     def fake_dialog(printer: QPrinter) -> bool:
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -137,14 +156,45 @@ def test_print_paints_every_page(qtbot: QtBot, diary: Vault, tmp_path: Path) -> 
 
     dialog.print_dialog = fake_dialog  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert "print queue" in warned[0]
     assert dialog.printing and dialog.stop_button.isVisible()
+    # while it prints, Qt's temporary print file would be made in <data>/spool, not /tmp
+    assert Path(QDir.tempPath()) == tmp_path / "data" / "spool"
     qtbot.waitUntil(lambda: not dialog.printing, timeout=30000)
+    assert QDir.tempPath() == temp_before
+    assert list((tmp_path / "data" / "spool").iterdir()) == []
     assert "sent to the printer" in dialog.status.text()
     assert len(pypdf.PdfReader(out).pages) == dialog.document.pageCount()
     assert dialog.save_button.isEnabled()
 
 
-def test_printing_can_be_stopped(qtbot: QtBot, diary: Vault, tmp_path: Path) -> None:
+def test_nothing_is_printed_without_the_warning(
+    qtbot: QtBot, diary: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = _open(qtbot, diary)
+    _make(qtbot, dialog)
+    monkeypatch.setattr(widgets, "ask", lambda *_a: "Cancel")
+    asked: list[QPrinter] = []
+    dialog.print_dialog = lambda printer: asked.append(printer) or True  # type: ignore[method-assign]
+    dialog.print_report()
+    assert asked == [] and not dialog.printing
+
+
+def test_print_leftovers_go_on_the_next_start_and_on_quick_exit(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "spool"
+    folder.mkdir(parents=True)
+    (folder / "qt_temp.abc123").write_bytes(b"%PDF- the whole report")
+    spool.configure(tmp_path / "data")  # what the app does when it starts
+    assert list(folder.iterdir()) == []
+    with spool.printing():
+        (folder / "qt_temp.def456").write_bytes(b"%PDF- half a report")
+        assert spool.clear() == 1  # what quick exit does, mid-print
+    assert list(folder.iterdir()) == []
+
+
+def test_printing_can_be_stopped(
+    qtbot: QtBot, diary: Vault, tmp_path: Path, warned: list[str]
+) -> None:
     dialog = _open(qtbot, diary)
     _make(qtbot, dialog)
 

@@ -39,9 +39,15 @@ class AppController(QObject):
         self.main_window: QWidget | None = None
         self.start_window: QWidget | None = None
         self.exit_code: int | None = None
+        from safediary.host import spool
+
+        spool.configure(location.root)  # a print file left by a crash or quick exit goes now
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.protection = Protection(self, app)  # quick exit, idle and screen lock, concealment
+        from safediary.gui.clipboard import guard_every_copy
+
+        guard_every_copy()  # Ctrl+C in any field: marked secret, expires, cleared on lock
 
     # -- windows ------------------------------------------------------------------
     @property
@@ -155,6 +161,9 @@ class AppController(QObject):
         from safediary.host.sandbox import kill_all as kill_decoders
 
         kill_decoders()  # a file being decoded for a viewer is plaintext in another process
+        from safediary.gui.clipboard import clear_clipboard_if_ours
+
+        clear_clipboard_if_ours()  # diary text copied with Ctrl+C goes with the lock
         for widget in QApplication.topLevelWidgets():
             if widget is not window and widget is not self.start_window and widget.isVisible():
                 widget.close()

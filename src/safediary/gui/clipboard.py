@@ -5,6 +5,8 @@ understands it (KDE Klipper, Windows clipboard history), cleared after 30
 seconds, and cleared on lock and quick exit, but only if the clipboard still
 holds our text: if the user copied something else since, it is left alone.
 
+Copies made by the widgets themselves (Ctrl+C in a text field, a context
+menu's Copy) are caught by :class:`CopyGuard` and put back through the same path.
 Only a SHA-256 digest of the copied text is kept here, never the text itself.
 """
 
@@ -12,9 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 
-from PySide6.QtCore import QByteArray, QMimeData, QObject, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QTimer, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
 
 DEFAULT_EXPIRY_MS = 30_000
 
@@ -73,12 +76,23 @@ class SecretClipboard(QObject):
             return False
         return any(_digest(board.text(mode)) == self._ours for mode in self._modes(board))
 
+    @staticmethod
+    def _clear_selection(board: QClipboard) -> bool:
+        """X11's selection holds whatever was last selected in our windows: drop it."""
+        with contextlib.suppress(RuntimeError):
+            if board.supportsSelection() and board.ownsSelection():
+                board.clear(QClipboard.Mode.Selection)
+                return True
+        return False
+
     def clear_if_ours(self) -> bool:
         """Empty the clipboard if it still holds our text; return True if it did."""
         self._timer.stop()
         board = self._clipboard()
-        if board is None or self._ours is None:
+        if board is None:
             return False
+        if self._ours is None:
+            return self._clear_selection(board)
         cleared = False
         for mode in self._modes(board):
             with contextlib.suppress(RuntimeError):
@@ -86,6 +100,7 @@ class SecretClipboard(QObject):
                     board.clear(mode)
                     cleared = True
         self._ours = None
+        cleared = self._clear_selection(board) or cleared
         if cleared:
             self.cleared.emit()
         return cleared
@@ -96,6 +111,62 @@ class SecretClipboard(QObject):
         if board.supportsSelection():
             modes.append(QClipboard.Mode.Selection)
         return modes
+
+
+_SECRET_MARK = "x-kde-passwordManagerHint"
+
+
+class CopyGuard(QObject):
+    """Every copy from our widgets (Ctrl+C, Cut, a context menu's Copy) becomes a secret copy.
+
+    Widgets copy by themselves; rather than patch each, this watches the clipboard and
+    re-puts any text we own without the secret mark through :func:`copy_secret`, so it is
+    marked, expires and is cleared on lock and quick exit like every other copy. "We own
+    it" is the platform's answer (X11, Windows, macOS); where the platform cannot say
+    (offscreen), a change just after a copy key or a context menu in our windows counts.
+    """
+
+    def __init__(self, app: QGuiApplication) -> None:
+        super().__init__(app)
+        self._expect_until = 0.0
+        app.installEventFilter(self)
+        app.clipboard().dataChanged.connect(self._changed)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
+                QKeySequence.StandardKey.Cut
+            ):
+                self._expect_until = time.monotonic() + 2
+        elif kind == QEvent.Type.ContextMenu:
+            self._expect_until = time.monotonic() + 120  # the menu stays open while she reads
+        return False
+
+    def _changed(self) -> None:
+        board = SecretClipboard._clipboard()
+        if board is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            mime = board.mimeData(QClipboard.Mode.Clipboard)
+            if mime is None or mime.hasFormat(_SECRET_MARK) or not mime.hasText():
+                return
+            text = mime.text()
+            ours = board.ownsClipboard() or time.monotonic() < self._expect_until
+            self._expect_until = 0.0
+            if text and ours:
+                copy_secret(text)
+
+
+_copy_guard: CopyGuard | None = None
+
+
+def guard_every_copy() -> None:
+    """Start routing every copy of our text through the secret clipboard (once per app)."""
+    global _copy_guard
+    app = QGuiApplication.instance()
+    if _copy_guard is None and isinstance(app, QGuiApplication):
+        _copy_guard = CopyGuard(app)
 
 
 _guard: SecretClipboard | None = None
@@ -116,9 +187,7 @@ def copy_secret(text: str, expiry_ms: int | None = None) -> None:
 
 def clear_clipboard_if_ours() -> bool:
     """Clear the clipboard on lock or exit, only if it holds our text. Never raises."""
-    if _guard is None:
-        return False
     try:
-        return _guard.clear_if_ours()
+        return secret_clipboard().clear_if_ours()
     except RuntimeError:  # the guard's C++ side is already gone at shutdown
         return False

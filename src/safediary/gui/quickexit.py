@@ -48,6 +48,7 @@ from shiboken6 import isValid
 
 from safediary.gui.clipboard import clear_clipboard_if_ours
 from safediary.gui.icons import app_icon
+from safediary.host import spool
 from safediary.host.sandbox import kill_all as kill_decoders
 
 WINDOW_MS = 5000
@@ -267,6 +268,8 @@ class QuickExit(QObject):
             clear_clipboard_if_ours()
         with contextlib.suppress(Exception):
             kill_decoders()  # a decoder holds plaintext: it goes first, it cannot wait
+        with contextlib.suppress(Exception):
+            spool.clear()  # a report half-written for the printer
         self._lock_with_deadline()
         self.timings["locked"] = time.perf_counter() - start
         with contextlib.suppress(Exception):
@@ -326,6 +329,7 @@ def trigger_quick_exit() -> None:
     hide_all_windows()
     clear_clipboard_if_ours()
     kill_decoders()
+    spool.clear()
     hard_exit(0)
 
 

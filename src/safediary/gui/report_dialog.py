@@ -42,9 +42,11 @@ from PySide6.QtWidgets import (
 from safediary.core.diary import taxonomy
 from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.core.report.export import export_csv, export_json
+from safediary.gui import widgets
 from safediary.gui.quickexit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner
+from safediary.host import spool
 
 HINT = "Choose what to include, then press “Make the report”. You will see it here first."
 STALE = "You changed the options. Press “Make the report” again to update the preview."
@@ -53,6 +55,16 @@ STALE = "You changed the options. Press “Make the report” again to update th
 def _render(vault: Any, options: ReportOptions, progress: Any, cancelled: Any) -> bytes:
     """Worker body: the task runner passes ``progress`` and ``cancelled``."""
     return render_report(vault, options, progress=progress, cancel=cancelled)
+
+
+PRINT_WARNING = (
+    "Printing sends the whole report through this computer's printing system. It may keep a "
+    "readable copy of the pages in its print queue or history, where someone else using this "
+    "computer could find them, and a shared or office printer may keep one too. SafeDiary "
+    "removes its own temporary file, but it cannot remove the printer's copy.\n\n"
+    "If that is a risk, choose Cancel and use “Save as…” to put the report on a USB stick "
+    "instead."
+)
 
 
 @dataclass
@@ -445,6 +457,11 @@ class ReportDialog(QDialog):
         """Ask where to save (Qt's own dialog, no recent-files trace). Tests replace this."""
         return choose_save_path(self, title, suggested, name_filter)
 
+    def confirm_printing(self) -> bool:
+        """Say plainly what printing leaves behind; True to go ahead."""
+        answer = widgets.ask(self, "Before you print", PRINT_WARNING, ["Print", "Cancel"])
+        return answer == "Print"
+
     def print_dialog(self, printer: QPrinter) -> bool:
         """Show the print dialog; True if the user chose to print. Tests replace this."""
         dialog = QPrintDialog(printer, self)
@@ -506,6 +523,8 @@ class ReportDialog(QDialog):
         """
         if not self._pdf or self.document.pageCount() == 0 or self._printing is not None:
             return
+        if not self.confirm_printing():
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName("Incident diary")
         printer.setFromTo(1, self.document.pageCount())
@@ -515,7 +534,9 @@ class ReportDialog(QDialog):
         first = max(1, printer.fromPage() or 1)
         last = min(count, printer.toPage() or count)
         painter = QPainter()
+        spool.begin_printing()  # Qt's whole-report print file goes to <data>/spool, not /tmp
         if not painter.begin(printer):
+            spool.end_printing()
             self.status.setText("The printer could not be started. Please check it and try again.")
             return
         self._printing = _PrintJob(printer, painter, list(range(first - 1, last)))
@@ -552,6 +573,8 @@ class ReportDialog(QDialog):
         job, self._printing = self._printing, None
         if job is not None and job.painter.isActive():
             job.painter.end()
+        if job is not None:
+            spool.end_printing()  # the print system has its copy; ours is removed
         self._set_busy(False)
         self._set_ready(bool(self._pdf))
         if not self._closing:
