@@ -397,8 +397,12 @@ def test_main_window_shows_shift_presses_discreetly(qtbot, opened) -> None:  # t
     main = controller.main_window
     indicator = main.findChild(QuickExitIndicator, "quickExitIndicator")
     assert indicator is not None and indicator.isHidden()
+    size, minimum = main.size(), main.minimumSizeHint()
     shift(main)
     assert indicator.isVisible() and "2 more times" in indicator.label.text()
+    qtbot.wait(50)  # let a layout change (there must be none) reach the window
+    assert main.size() == size  # no jump wider
+    assert main.minimumSizeHint().width() == minimum.width()
     controller.protection.quick_exit.reset()
     assert indicator.isHidden() and exits == []
 

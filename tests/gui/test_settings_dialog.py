@@ -45,3 +45,30 @@ def test_after_exit_choice_that_cannot_work_is_refused(qtbot, controller, vault,
     dialog.accept()
     assert not dialog.isVisible()
     assert _protection(controller).quick_exit.after_exit.kind is AfterExitKind.NOTHING
+
+
+def test_fields_keep_their_height_and_words_their_plural(qtbot, vault) -> None:
+    """Issue 13 item 12: the Safety group was squashed until fields clipped ("1 minutes")."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+
+    from safediary.gui.main_window import MainWindow
+    from safediary.gui.settings import Preferences
+
+    window = MainWindow(vault, prefs=Preferences(auto_lock_minutes=1, backup_reminder_days=1))
+    qtbot.addWidget(window)
+    dialog = window.open_settings()
+    qtbot.waitExposed(dialog)
+    free = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= free.height()
+    assert dialog.auto_lock.text() == "1 minute" and dialog.backup_days.text() == "1 day"
+    dialog.auto_lock.setValue(5)
+    assert dialog.auto_lock.text() == "5 minutes"
+    dialog.auto_lock.setValue(0)
+    assert dialog.auto_lock.text() == "Never"
+    for field in (
+        dialog.findChildren(QSpinBox)
+        + dialog.findChildren(QComboBox)
+        + dialog.findChildren(QLineEdit)
+    ):
+        if field.isVisible() and not field.objectName().startswith("qt_"):
+            assert field.height() >= field.sizeHint().height(), field.objectName()

@@ -235,7 +235,7 @@ def quick_exit_button() -> widgets.QPushButton:
         "Quick exit",
         "quickExitButton",
         "Quick exit",
-        "Hide SafeDiary at once and lock it (or press Shift three times)",
+        "Hide every window at once and lock the diary (or press Shift three times)",
     )
     btn.setStyleSheet(
         "QPushButton { background: #b3261e; color: white; font-weight: bold;"

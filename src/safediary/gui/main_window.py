@@ -71,7 +71,22 @@ class MainWindow(QMainWindow):
         self.status_label = PlainLabel("", wrap=False)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setAccessibleName("How many entries are shown")
-        layout.addWidget(self.status_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        # Shift presses so far, at the bottom in room kept for it: showing it must not
+        # make the window wider (it once jumped 140 px in the crowded top row).
+        self.quick_exit_indicator = QuickExitIndicator(self)
+        policy = self.quick_exit_indicator.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.quick_exit_indicator.setSizePolicy(policy)
+        self.quick_exit_indicator.setFixedWidth(
+            self.quick_exit_indicator.fontMetrics().horizontalAdvance(
+                "●●○  Press Shift 2 more times to leave"
+            )
+            + 12
+        )
+        bottom.addWidget(self.quick_exit_indicator)
+        layout.addLayout(bottom)
         self.setCentralWidget(central)
 
         self._search_timer = QTimer(self)
@@ -143,8 +158,6 @@ class MainWindow(QMainWindow):
         ):
             row.addWidget(w)
         row.addStretch(1)
-        self.quick_exit_indicator = QuickExitIndicator(self)  # Shift presses so far
-        row.addWidget(self.quick_exit_indicator)
         row.addWidget(self.lock_button)
         row.addWidget(self.quick_exit_button)
         return row

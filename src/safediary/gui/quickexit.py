@@ -353,7 +353,7 @@ class QuickExitButton(QPushButton):
         self.setObjectName("quickExitButton")
         self.setAccessibleName("Quick exit")
         self.setAccessibleDescription(
-            "Hides SafeDiary, locks the diary and closes the app at once."
+            "Hides every window, locks the diary and closes the app at once."
         )
         self.setToolTip(TOOLTIP)
         self.setAutoDefault(False)

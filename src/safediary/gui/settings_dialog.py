@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from safediary.gui.quickexit import AfterExit, QuickExitButton
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
-from safediary.gui.widgets import PlainLabel, heading
+from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
 
 
 class SettingsDialog(QDialog):
@@ -39,10 +41,21 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setMinimumWidth(680)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(heading("Settings"))
+        outer = QVBoxLayout(self)
+        outer.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        outer.addWidget(heading("Settings"))
+        # The groups scroll inside the dialog: on a small screen they keep their natural
+        # height instead of being squashed until fields clip their own text.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 6, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
 
         safety = QGroupBox("Safety")
         form = QFormLayout(safety)
@@ -50,9 +63,12 @@ class SettingsDialog(QDialog):
         self.auto_lock.setObjectName("autoLockMinutes")
         self.auto_lock.setAccessibleName("Lock after this many minutes without use")
         self.auto_lock.setRange(0, 240)
-        self.auto_lock.setSuffix(" minutes")
         self.auto_lock.setSpecialValueText("Never")
+        self.auto_lock.valueChanged.connect(
+            lambda n: self.auto_lock.setSuffix(" minute" if n == 1 else " minutes")
+        )
         self.auto_lock.setValue(prefs.auto_lock_minutes)
+        self.auto_lock.setSuffix(" minute" if prefs.auto_lock_minutes == 1 else " minutes")
         form.addRow("Lock when not used for:", self.auto_lock)
         self.lock_on_minimise = QCheckBox("Lock when the window is minimised")
         self.lock_on_minimise.setObjectName("lockOnMinimiseBox")
@@ -101,9 +117,12 @@ class SettingsDialog(QDialog):
         self.backup_days.setObjectName("backupReminderDays")
         self.backup_days.setAccessibleName("Remind me to back up after this many days")
         self.backup_days.setRange(0, 365)
-        self.backup_days.setSuffix(" days")
         self.backup_days.setSpecialValueText("Never remind me")
+        self.backup_days.valueChanged.connect(
+            lambda n: self.backup_days.setSuffix(" day" if n == 1 else " days")
+        )
         self.backup_days.setValue(prefs.backup_reminder_days)
+        self.backup_days.setSuffix(" day" if prefs.backup_reminder_days == 1 else " days")
         form.addRow("Remind me to back up after:", self.backup_days)
         layout.addWidget(backups)
 
@@ -155,7 +174,9 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addStretch(1)
+        outer.addWidget(buttons)
+        fit_to_screen(self, 720, body.sizeHint().height() + 170)
 
     def _after_exit_changed(self) -> None:
         kind = self.after_exit.currentData()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -79,6 +80,16 @@ def show_toggle(*fields: PassphraseField, text: str = "Show what I type") -> QCh
     for field in fields:
         box.toggled.connect(field.set_visible_text)
     return box
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize to ``width`` x ``height``, but never larger than the screen's free area."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, free.width() - 16)
+        height = min(height, free.height() - 40)  # the window manager's title bar
+    window.resize(width, height)
 
 
 # -- modal questions (replaceable in tests) ---------------------------------------

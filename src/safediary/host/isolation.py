@@ -32,9 +32,8 @@ from safediary.host.paths import DataLocation
 
 #: Shown on the unlock screen after locking in portable mode: the vault is closed and flushed.
 SAFE_TO_REMOVE = (
-    "Your diary is locked and everything is saved on the stick. If you have finished, close "
-    "this window; once SafeDiary has closed, you can safely remove the stick. To carry on, "
-    "type your passphrase."
+    "Locked, and everything is saved on the stick. If you have finished, close this window; "
+    "once it has gone, you can safely remove the stick. To carry on, type your passphrase."
 )
 
 #: Sub-folders of the scratch folder, by the environment variables aimed at them.
