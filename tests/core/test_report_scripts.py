@@ -1,4 +1,4 @@
-"""Every word prints: each script, emoji, fallback and markers, read back from the PDF (issue 16)."""
+"""Every word prints (issue 16): each script, emoji, fallback and markers, read back."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
     return re.sub("[\u202a-\u202e]", "", out)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is missing")
 def test_each_sample_copies_out_as_written(world_pdf: bytes, tmp_path: Path) -> None:
     text = _pdftotext(world_pdf, tmp_path)
     lines = [line.strip() for line in text.splitlines()]

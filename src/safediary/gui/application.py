@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from safediary.core import Vault
 from safediary.gui.icons import app_icon
 from safediary.gui.quickexit import Protection
+from safediary.gui.scripts import install_fonts
 from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
 from safediary.gui.workers import runner
 from safediary.host.paths import DataLocation
@@ -199,6 +200,7 @@ def run_gui(
     app.setApplicationDisplayName("")
     app.setOrganizationName("")
     app.setQuitOnLastWindowClosed(False)
+    install_fonts()  # every script shows even on a host without these fonts
     location.root.mkdir(parents=True, exist_ok=True)
     controller = AppController(location)
     controller.protection.end_process = True  # quick exit ends the process at once

@@ -39,6 +39,7 @@ from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
 from safediary.gui.first_run import quick_exit_button
 from safediary.gui.incident_model import kinds_text, when_text
+from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, heading
 
 PROMPTS = [
@@ -209,8 +210,8 @@ class IncidentEditor(QDialog):
         area.setWidget(widget)
         return area
 
-    def _text(self, name: str, accessible: str, placeholder: str = "") -> QPlainTextEdit:
-        edit = QPlainTextEdit()
+    def _text(self, name: str, accessible: str, placeholder: str = "") -> PlainTextField:
+        edit = PlainTextField()
         edit.setObjectName(name + "Field")
         edit.setAccessibleName(accessible)
         edit.setTabChangesFocus(True)
@@ -427,7 +428,7 @@ class IncidentEditor(QDialog):
         """The form as incident fields (what ``add``/``amend`` take)."""
         data: dict[str, Any] = {
             name: getattr(self, name).toPlainText()
-            if isinstance(getattr(self, name), QPlainTextEdit)
+            if isinstance(getattr(self, name), PlainTextField)
             else getattr(self, name).text()
             for name in TEXT_FIELDS
         }
@@ -474,7 +475,7 @@ class IncidentEditor(QDialog):
         for name in TEXT_FIELDS:
             if name in data:
                 widget = getattr(self, name)
-                if isinstance(widget, QPlainTextEdit):
+                if isinstance(widget, PlainTextField):
                     widget.setPlainText(data[name] or "")
                 else:
                     widget.setText(data[name] or "")

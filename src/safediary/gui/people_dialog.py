@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault
 from safediary.gui import widgets
 from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, heading
 
 
@@ -52,7 +52,7 @@ class PersonForm(QDialog):
         self.relationship.setObjectName("personRelationshipField")
         self.relationship.setAccessibleName("Relationship to you")
         self.relationship.setPlaceholderText("For example: ex-partner, neighbour, stranger")
-        self.description = QPlainTextEdit()
+        self.description = PlainTextField()
         self.description.setObjectName("personDescriptionField")
         self.description.setAccessibleName("What they look like")
         self.description.setTabChangesFocus(True)
@@ -61,7 +61,7 @@ class PersonForm(QDialog):
         self.vehicle.setObjectName("personVehicleField")
         self.vehicle.setAccessibleName("Vehicle")
         self.vehicle.setPlaceholderText("Make, colour, number plate")
-        self.notes = QPlainTextEdit()
+        self.notes = PlainTextField()
         self.notes.setObjectName("personNotesField")
         self.notes.setAccessibleName("Other notes")
         self.notes.setTabChangesFocus(True)
