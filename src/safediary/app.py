@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from safediary import __version__
@@ -23,6 +24,31 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--version", action="version", version=f"SafeDiary {__version__}")
     return parser.parse_args(argv)
+
+
+NO_DESKTOP = (
+    "SafeDiary needs a desktop session: please start it from your desktop, not from a text "
+    "console or a remote shell without a display. (To check this copy without a screen, run "
+    "it with --self-test.)"
+)
+
+
+def missing_desktop(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """True when Qt would find no screen to open a window on (Linux and other X11 systems).
+
+    Qt's own answer is an abort with a core-dump message; this lets us say it plainly first.
+    """
+    if platform in ("win32", "darwin"):
+        return False
+    qpa = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    x11, wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
+    if qpa == "":
+        return not (x11 or wayland)
+    if qpa == "xcb":
+        return not x11
+    if qpa.startswith("wayland"):
+        return not wayland
+    return False  # offscreen, vnc, eglfs...: the person chose a platform that needs no session
 
 
 def main(
@@ -52,6 +78,9 @@ def main(
         from safediary.selftest import run_self_test
 
         return run_self_test(location)
+    if missing_desktop():
+        print(NO_DESKTOP, file=sys.stderr)
+        return 2
     from safediary.gui.application import run_gui
 
     return run_gui(location, on_started=on_started)

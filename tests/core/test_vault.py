@@ -248,6 +248,28 @@ def test_files_are_private(vault: Vault, vault_dir: Path) -> None:
         assert path.stat().st_mode & 0o077 == 0, path
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX modes")
+def test_create_leaves_the_users_folders_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only what SafeDiary makes is private: the parent folder keeps its owner's mode."""
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    documents.chmod(0o755)
+    monkeypatch.chdir(documents)  # the README's example: Vault.create(Path("my-vault"), ...)
+    vault, _ = Vault.create(Path("my-vault"), PASSPHRASE)
+    vault.lock()
+    assert documents.stat().st_mode & 0o777 == 0o755
+    assert (documents / "my-vault").stat().st_mode & 0o777 == 0o700
+    # missing parents are SafeDiary's own: made private; the existing one is untouched
+    tmp_path.chmod(0o751)
+    deep, _ = Vault.create(tmp_path / "new" / "deeper" / "vault", PASSPHRASE)
+    deep.lock()
+    assert tmp_path.stat().st_mode & 0o777 == 0o751
+    for made in (tmp_path / "new", tmp_path / "new" / "deeper"):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+
+
 def test_secret_slot(vault: Vault, vault_dir: Path) -> None:
     secret = vault.add_secret_slot("keychain")
     assert vault.has_slot("keychain")

@@ -38,11 +38,26 @@ def storage_error(exc: OSError, what: str, note: str = "") -> StorageError:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) with mode 0700 where the OS supports it."""
+    """Create ``path`` and any missing parents with mode 0700 where the OS supports it.
+
+    Only the folders made here become private: a folder that already exists (the user's
+    Documents, the current directory, a USB stick's root) keeps the mode its owner gave it.
+    """
+    missing: list[Path] = []
+    probe = Path(path)
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(path, DIR_MODE)
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=DIR_MODE)
+            except FileExistsError:
+                continue  # made by someone else meanwhile: not ours to change
+            with contextlib.suppress(OSError):
+                os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
+        if not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(path))
     except OSError as exc:
         raise storage_error(exc, f"create the folder {path.name}") from exc
 
