@@ -148,18 +148,27 @@ def check_evidence(ctx: _Context) -> str:
     return "evidence is stored encrypted, reads back and verifies"
 
 
-def check_fonts(ctx: _Context) -> str:
-    """The report's bundled fonts are present and load in reportlab."""
-    from reportlab.pdfbase.ttfonts import TTFont
+_SCRIPT_LETTERS = {
+    "Latin": "ż", "Greek": "Ω", "Cyrillic": "Ж", "Arabic/Urdu": "ٹ", "Hebrew": "א",
+    "Devanagari": "क", "Bengali": "ক", "Gurmukhi": "ਕ", "Gujarati": "ક", "Tamil": "க",
+    "Thai": "ก", "Chinese/Japanese": "家", "Korean": "한", "emoji": "\U0001f52a",
+}  # fmt: skip
 
+
+def check_fonts(ctx: _Context) -> str:
+    """The report's bundled fonts are present, load, and draw every script it promises."""
+    from safediary.core.report.fonts import FONT_FILES, font_for, load
     from safediary.host.resources import resource_path
 
     folder = resource_path("fonts")
-    fonts = sorted(folder.glob("*.ttf")) if folder.is_dir() else []
-    _require(bool(fonts), f"no report fonts in {folder}")
-    for font in fonts:
-        TTFont(f"selftest-{font.stem}", str(font))
-    return f"{len(fonts)} report fonts load ({', '.join(f.stem for f in fonts)})"
+    missing = [name for name in FONT_FILES if not (folder / name).is_file()]
+    _require(not missing, f"report fonts missing from {folder}: {', '.join(missing)}")
+    drawn = {script: font_for(ord(letter)) for script, letter in _SCRIPT_LETTERS.items()}
+    lacking = [script for script, font in drawn.items() if font is None]
+    _require(not lacking, f"no bundled font draws {', '.join(lacking)}")
+    for font in set(drawn.values()):
+        load(str(font))
+    return f"{len(FONT_FILES)} report fonts; every script has one ({', '.join(drawn)})"
 
 
 def check_report(ctx: _Context) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from safediary.core.report_fonts import FONT_FILES
+from safediary.core.report.fonts import FONT_FILES
 from safediary.host.resources import resource_path
 
 _installed: list[str] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -87,6 +88,10 @@ FONT_FILES: tuple[str, ...] = tuple(
 _lock = threading.RLock()
 _loaded: dict[str, TTFont] = {}
 _choice: dict[tuple[int, bool], str | None] = {}
+_cmaps: dict[str, dict[int, int]] = {}
+
+#: The shaper's private code points for glyphs without a character start here.
+PRIVATE_BASE = 0xF0000
 _BOLD_NAMES = {face.bold for face in ALL_FACES if face.bold} | {SANS_BOLD}
 
 
@@ -134,13 +139,18 @@ def is_bold(font_name: str) -> bool:
 
 def covers(font_name: str, cp: int) -> bool:
     """True when the font ``font_name`` has a glyph for code point ``cp``."""
-    return cp in load(font_name).face.charToGlyph
+    cmap = _cmaps.get(font_name)
+    if cmap is None:
+        cmap = _cmaps[font_name] = load(font_name).face.charToGlyph
+    # plane-15 private use: code points the shaper assigns to glyphs, never the user's
+    return cp in cmap and cp < PRIVATE_BASE
 
 
 def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(lo <= cp <= hi for lo, hi in ranges)
 
 
+@cache
 def has_script_face(cp: int) -> bool:
     """True when a script or emoji face is first choice for ``cp`` (before the base face)."""
     return any(_in(cp, face.ranges) for face in (*SCRIPT_FACES, EMOJI))

@@ -8,7 +8,7 @@ parser, then for each line of text:
 
 1. replaces any character no bundled font can draw by a visible marker
    ("[U+1F52A HOCHO]");
-2. picks a font per character (:func:`report_fonts.font_for`), keeping marks,
+2. picks a font per character (:func:`fonts.font_for`), keeping marks,
    joiners and shared punctuation in the run they belong to;
 3. resolves bidi levels (python-bidi's reference algorithm; explicit override
    and isolate controls are not obeyed, so text cannot disguise itself);
@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import uharfbuzz as hb
@@ -65,6 +66,7 @@ def _is_cjk(cp: int) -> bool:
     )
 
 
+@cache
 def _ignorable(ch: str) -> bool:
     """Joiners, variation selectors, tags and other characters drawn as nothing."""
     cp = ord(ch)
@@ -76,6 +78,7 @@ def _ignorable(ch: str) -> bool:
     )
 
 
+@cache
 def _joins_run(ch: str) -> bool:
     """Marks, digits, spaces and punctuation stay in the current run when its font has them."""
     cat = unicodedata.category(ch)
@@ -85,7 +88,7 @@ def _joins_run(ch: str) -> bool:
 # --- ToUnicode: a fixed CMap writer and private code points for shaped glyphs -------------
 
 _pua_text: dict[int, str] = {}
-_pua_next = [0xF0000]  # plane 15 private use: never in a bundled font's cmap
+_pua_next = [fonts.PRIVATE_BASE]  # plane 15 private use: never in a bundled font's cmap
 _pua_of: dict[tuple[str, int], int] = {}
 
 
@@ -223,9 +226,19 @@ def _with_markers(pieces: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return out
 
 
+_font_memo: dict[tuple[str, str, str | None], str] = {}
+
+
 def _font_of(ch: str, frag: Any, current: str | None) -> str:
+    key = (ch, frag.fontName, current)
+    found = _font_memo.get(key)
+    if found is None:
+        found = _font_memo[key] = _choose_font(ch, frag.fontName, current)
+    return found
+
+
+def _choose_font(ch: str, base: str, current: str | None) -> str:
     cp = ord(ch)
-    base = frag.fontName
     if current and (
         _ignorable(ch)
         or (_joins_run(ch) and current != fonts.EMOJI.name and fonts.covers(current, cp))
