@@ -96,3 +96,18 @@ def test_each_sample_copies_out_as_written(world_pdf: bytes, tmp_path: Path) -> 
     assert "[U+202E RIGHT-TO-LEFT OVERRIDE]" in text
     assert "\ufffd" not in text
     assert not re.search("[\ue000-\uf8ff\U000f0000-\U000fffff]", text), "private-use text leaked"
+
+
+def test_long_right_to_left_and_cjk_text_flows_across_pages(vault: Vault, tmp_path: Path) -> None:
+    arabic = "رسالة رقم {} وصلت في الليل. "
+    chinese = "第{}条短信在夜里到达。"
+    text = "".join(arabic.format(n) + chinese.format(n) for n in range(900))
+    vault.incidents.add(occurred_at=T0, location="", kinds={"threat"}, description=text)
+    pdf = bytes(render_report(vault, ReportOptions()))
+    report = walk(pdf)
+    assert report.notdef == []
+    assert pdf.count(b"/Type /Page\n") >= 6
+    if shutil.which("pdftotext"):
+        out = _pdftotext(pdf, tmp_path)
+        for n in (0, 450, 899):
+            assert chinese.format(n).rstrip("。") in out.replace("\n", "")

@@ -189,12 +189,19 @@ class _Line:
     breaks: list[bool]
 
 
-def _levels(text: str) -> tuple[int, list[int]]:
+def base_direction(text: str) -> str:
+    """ "rtl" or "ltr": the direction of a paragraph, from its first strong letter."""
     if not _RTL_HINT.search(text):
+        return "ltr"
+    return "rtl" if _bidi.get_base_level(text.translate(_EXPLICIT)) else "ltr"
+
+
+def _levels(text: str, forced: int | None = None) -> tuple[int, list[int]]:
+    if forced != 1 and not _RTL_HINT.search(text):
         return 0, [0] * len(text)
     neutral = text.translate(_EXPLICIT)
     storage = _bidi.get_empty_storage()
-    base = _bidi.get_base_level(neutral)
+    base = _bidi.get_base_level(neutral) if forced is None else forced
     storage["base_level"] = base
     storage["base_dir"] = ("L", "R")[base]
     _bidi.get_embedding_levels(neutral, storage)
@@ -275,12 +282,12 @@ def _shape(run: _Run, text: str) -> None:
         )
 
 
-def prepare(pieces: list[tuple[str, Any]]) -> _Line:
+def prepare(pieces: list[tuple[str, Any]], forced: int | None = None) -> _Line:
     """Fonts, levels, shaped runs and break opportunities of one hard line."""
     pieces = _with_markers(pieces)
     text = "".join(t for t, _ in pieces)
     frag_of: list[Any] = [f for t, f in pieces for _ in t]
-    base_level, levels = _levels(text)
+    base_level, levels = _levels(text, forced)
     runs: list[_Run] = []
     current: str | None = None
     for i, ch in enumerate(text):
@@ -309,7 +316,7 @@ def prepare(pieces: list[tuple[str, Any]]) -> _Line:
     return _Line(text, base_level, levels, runs, widths, starts, breaks)
 
 
-def _parse(markup: str, style: ParagraphStyle) -> list[_Line]:
+def _parse(markup: str, style: ParagraphStyle, direction: str | None = None) -> list[_Line]:
     parsed = ParaParser().parse(markup, style)
     frags = parsed[1]
     if frags is None:
@@ -322,7 +329,8 @@ def _parse(markup: str, style: ParagraphStyle) -> list[_Line]:
         text = frag.text.replace("\n", " ")
         if text:
             lines[-1].append((text, frag))
-    return [prepare(pieces) for pieces in lines]
+    forced = {"rtl": 1, "ltr": 0}.get(direction or "")
+    return [prepare(pieces, forced if n == 0 else None) for n, pieces in enumerate(lines)]
 
 
 # --- breaking and drawing -----------------------------------------------------------------
@@ -480,6 +488,7 @@ class ShapedParagraph(Flowable):
         style: ParagraphStyle,
         bulletText: str | None = None,
         *,
+        direction: str | None = None,
         _lines: list[_Line] | None = None,
         _start: tuple[int, int] = (0, 0),
         _limit: int | None = None,
@@ -488,7 +497,7 @@ class ShapedParagraph(Flowable):
         self.style = style
         self.text = text
         self.bulletText = bulletText
-        self._lines = _lines if _lines is not None else _parse(text, style)
+        self._lines = _lines if _lines is not None else _parse(text, style, direction)
         self._start = _start
         self._limit = _limit
         self._laid: list[_Laid] = []

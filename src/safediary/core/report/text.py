@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph as _RLParagraph
 
 from safediary.core.report import fonts as report_fonts
 from safediary.core.report.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from safediary.core.report.shaping import ShapedParagraph
+from safediary.core.report.shaping import ShapedParagraph, base_direction
 
 #: Where values start beside their labels in an entry's list of facts (points).
 FACT_INDENT = 128
@@ -125,6 +125,7 @@ def Paragraph(
     bulletText: str | None = None,
     *,
     cached: bool = False,
+    direction: str | None = None,
 ) -> Flowable:
     """A paragraph of report markup that prints in any script.
 
@@ -132,13 +133,14 @@ def Paragraph(
     common symbols, all in the style's font) stays a reportlab Paragraph; anything
     else (right-to-left, complex scripts, CJK, emoji, characters from fallback
     fonts or none) becomes a :class:`ShapedParagraph`. ``cached`` (for table
-    cells, which tables measure twice) remembers the last layout.
+    cells, which tables measure twice) remembers the last layout; ``direction``
+    ("rtl" or "ltr") sets the first line's direction instead of its first letter.
     """
     plain = _TAGS.sub("", text)
-    if _SIMPLE.fullmatch(plain) and _covered(plain, style.fontName):
+    if direction != "rtl" and _SIMPLE.fullmatch(plain) and _covered(plain, style.fontName):
         kind = _CachedParagraph if cached else _RLParagraph
         return kind(text, style, bulletText=bulletText)
-    return ShapedParagraph(text, style, bulletText=bulletText)
+    return ShapedParagraph(text, style, bulletText=bulletText, direction=direction)
 
 
 class _CachedParagraph(_RLParagraph):
@@ -200,23 +202,37 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     Blank lines separate blocks (they become paragraph spacing); line breaks
     inside a block are kept; a single very long line is cut at spaces.
     """
-    blocks: list[str] = []
+    return [block for block, _ in _blocks(text, size)]
+
+
+def _blocks(text: str, size: int = CHUNK_CHARS) -> list[tuple[str, str | None]]:
+    """:func:`chunks`, each with the direction its first line continues (None: its own).
+
+    A long line cut into pieces keeps the direction of the whole line: the
+    piece that starts a block may begin with a word of another script.
+    """
+    blocks: list[tuple[str, str | None]] = []
     current: list[str] = []
     length = 0
+    carried: str | None = None
 
     def flush() -> None:
-        nonlocal current, length
+        nonlocal current, length, carried
         if current:
-            blocks.append("\n".join(current))
-        current, length = [], 0
+            blocks.append(("\n".join(current), carried))
+        current, length, carried = [], 0, None
 
     for line in clean(text).split("\n"):
         if not line.strip():
             flush()
             continue
-        for piece in _pieces(line, size):
+        pieces = _pieces(line, size)
+        direction = base_direction(line) if len(pieces) > 1 else None
+        for index, piece in enumerate(pieces):
             if length and length + len(piece) > size:
                 flush()
+            if index and not current:
+                carried = direction
             current.append(piece)
             length += len(piece) + 1
     flush()
@@ -226,10 +242,10 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
 def paragraphs(text: str, style: ParagraphStyle, *, gap: float = 4) -> list[Flowable]:
     """User text as a list of flowables that keep every character and can split anywhere."""
     out: list[Flowable] = []
-    for index, block in enumerate(chunks(text)):
+    for index, (block, direction) in enumerate(_blocks(text)):
         if index:
             out.append(Spacer(1, gap))
-        out.append(Paragraph(escape(block).replace("\n", "<br/>"), style))
+        out.append(Paragraph(escape(block).replace("\n", "<br/>"), style, direction=direction))
     return out
 
 
