@@ -82,6 +82,14 @@ def main() -> int:
     from safediary.gui.main_window import MainWindow
 
     vault = Vault.unlock(folder, PASSPHRASE)
+    # As in the app, the unlock window was shown first: Qt's first-window costs
+    # (style, fonts) are paid before the diary opens.
+    from safediary.gui.unlock import UnlockWindow
+
+    unlock = UnlockWindow(folder)
+    unlock.show()
+    app.processEvents()
+    unlock.close()
     before = rss_mb()
 
     painted: list[float] = []

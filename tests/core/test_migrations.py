@@ -107,3 +107,23 @@ def test_failed_upgrade_changes_nothing(v1_vault: tuple[Path, bytes, list[str]])
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "evidence_blobs" not in names  # the half-done migration was rolled back
     assert (folder / f"{DB_FILE}.v1.bak").exists()
+
+
+def test_kinds_table_is_filled_from_older_entries(vault: Vault) -> None:
+    """Migration 6: the kind filter reads an index; entries written before it are in it."""
+    a = vault.incidents.add(WHEN, kinds={"threat", "following"})
+    b = vault.incidents.add(WHEN, kinds={"text_message"})
+    key = hkdf(vault._require_master(), DB_KEY_INFO)
+    folder = vault.folder
+    vault.lock()
+    with contextlib.closing(_open_raw(folder / DB_FILE, key)) as conn:
+        conn.execute("DROP TABLE incident_kinds")
+        conn.execute("PRAGMA user_version = 5")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    with Vault.unlock(folder, PASSPHRASE) as again:
+        assert again.incidents.ids(kinds={"threat"}) == [a.id]
+        assert again.incidents.ids(kinds={"text_message", "following"}) == [a.id, b.id]
+        again.incidents.amend(a.id, kinds={"text_message"})
+        assert again.incidents.ids(kinds={"threat"}) == []
+        assert again.incidents.ids(kinds={"text_message"}) == [a.id, b.id]
+        assert again.verify().ok

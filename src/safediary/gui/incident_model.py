@@ -107,8 +107,8 @@ class IncidentTableModel(QAbstractTableModel):
     once and memory does not grow with every entry ever written.
     """
 
-    PAGE = 200
-    MAX_PAGES = 12
+    PAGE = 100
+    MAX_PAGES = 24
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -317,6 +317,11 @@ class Incidents:
             "INSERT INTO incident_people (incident_id, person_id) VALUES (?, ?)",
             [(incident_id, p) for p in full["people"]],
         )
+        tx.execute("DELETE FROM incident_kinds WHERE incident_id = ?", (incident_id,))
+        tx.executemany(
+            "INSERT INTO incident_kinds (kind, incident_id) VALUES (?, ?)",
+            [(kind, incident_id) for kind in sorted(full["kinds"])],
+        )
         names = [
             " ".join(str(c) for c in row)
             for row in tx.execute(
@@ -474,11 +479,10 @@ class Incidents:
             wanted = sorted(validate_kinds(kinds))
             if not wanted:
                 clauses.append("0")
-            else:  # the stored JSON is read by SQLite: no entry is decoded in Python
+            else:  # an index read: no entry's text is touched
                 marks = ",".join("?" * len(wanted))
                 clauses.append(
-                    "EXISTS (SELECT 1 FROM json_each(incidents.data, '$.kinds')"
-                    f" WHERE json_each.value IN ({marks}))"
+                    f"id IN (SELECT incident_id FROM incident_kinds WHERE kind IN ({marks}))"
                 )
                 params.extend(wanted)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -355,6 +355,18 @@ MIGRATIONS: list[Migration] = [
     );
     """,
     _v5_ledger,
+    # 6: each entry's kinds in a table of their own, so "show only threats" reads an
+    #    index instead of every entry's text (3.6 s at 100,000 entries before).
+    #    Derived data, like the search index: rebuilt from the entries, never chained.
+    """
+    CREATE TABLE IF NOT EXISTS incident_kinds (
+        kind        TEXT NOT NULL,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        PRIMARY KEY (kind, incident_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO incident_kinds (kind, incident_id)
+        SELECT json_each.value, incidents.id FROM incidents, json_each(incidents.data, '$.kinds');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
