@@ -95,7 +95,8 @@ def _payload(**changes: object) -> str:
         "not json",
         "[]",
         _payload(format="something.else"),
-        _payload(version=2),
+        _payload(version=3),
+        _payload(retired={"q99": {"answer": "yes"}}),
         _payload(answered_at="yesterday"),
         _payload(answered_at="2026-03-01T20:15:00"),  # no timezone
         _payload(answered_at=None),
@@ -122,7 +123,6 @@ def test_urgent_set_matches_the_brief() -> None:
         "q1_frightened",
         "q6_threats",
         "q8_violent_to_others",
-        "q10_escalating",
     } == checklist.URGENT_QUESTION_IDS
 
 
@@ -137,3 +137,29 @@ def test_no_urgent_advice_for_other_answers() -> None:
 def test_no_numeric_score_is_exposed() -> None:
     public = [name for name in dir(checklist) if not name.startswith("_")]
     assert not [name for name in public if "score" in name.lower()]
+
+
+def test_questions_follow_the_s_dash_subjects_in_order() -> None:
+    """Question 10 is about drugs, alcohol or mental health; 11 about a criminal history."""
+    assert [q.number for q in QUESTIONS] == list(range(1, 12))
+    q10, q11 = QUESTIONS[9], QUESTIONS[10]
+    assert "drugs" in q10.text and "alcohol" in q10.text
+    assert "police" in q11.text and "criminal" in q11.text
+    assert "in its order" in SOURCE_NOTE
+
+
+def test_answers_saved_by_version_1_are_kept() -> None:
+    old = json.dumps(
+        {
+            "format": "safediary.checklist",
+            "version": 1,
+            "answered_at": WHEN.isoformat(),
+            "answers": {"q1_frightened": "yes", "q10_escalating": "yes"},
+            "notes": {"q10_escalating": "Every day now"},
+        }
+    )
+    restored = ChecklistAnswers.from_json(old)
+    assert restored.answers == {"q1_frightened": Answer.YES}
+    assert restored.retired == {"q10_escalating": {"answer": "yes", "note": "Every day now"}}
+    again = ChecklistAnswers.from_json(restored.to_json())
+    assert again == restored

@@ -237,12 +237,14 @@ def test_checklist_statement_and_declaration(diary: Vault) -> None:
 
 
 def test_thumbnails_are_embedded_only_when_asked(diary: Vault) -> None:
+    """The photo is a thumbnail beside its entry (if asked) and full-width in the appendix."""
+
     def images(pdf: bytes) -> int:
         reader = pypdf.PdfReader(io.BytesIO(pdf))
         return sum(len(page.images) for page in reader.pages)
 
-    assert images(render_report(diary, ReportOptions())) == 1
-    assert images(render_report(diary, ReportOptions(include_thumbnails=False))) == 0
+    assert images(render_report(diary, ReportOptions())) == 2
+    assert images(render_report(diary, ReportOptions(include_thumbnails=False))) == 1
 
 
 def test_paper_sizes(diary: Vault) -> None:

@@ -198,7 +198,7 @@ def test_saving_nothing_asks_for_an_answer(qtbot: QtBot, vault: Vault) -> None:
 
 def test_renders_without_error(qtbot: QtBot, vault: Vault) -> None:
     dialog = _open(qtbot, vault)
-    _click(qtbot, dialog, "q10_escalating", Answer.YES)
+    _click(qtbot, dialog, "q10_drugs_alcohol", Answer.YES)
     assert not dialog.grab().isNull()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from safediary.core.errors import InvalidInput
 
 FORMAT = "safediary.checklist"
-VERSION = 1
+VERSION = 2  # 2: S-DASH order (questions 10 and 11 changed; old answers kept as retired)
 _MAX_NOTE = 5000
 
 
@@ -40,7 +40,13 @@ class Question:
     text: str
     help: str
 
+    @property
+    def number(self) -> int:
+        """The question's number in the S-DASH (1 to 11)."""
+        return int(self.id[1:].split("_", 1)[0])
 
+
+# The eleven S-DASH (2009) subjects in their published order, in our own words.
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "q1_frightened",
@@ -49,8 +55,9 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q2_previous_history",
-        "Has this person stalked or harassed you, or anyone else, before?",
-        "Include anything you know of, whether or not it was reported or led to a conviction.",
+        "Has this person abused, stalked or harassed you, or anyone else, before?",
+        "Include abuse in a past relationship, and anything you know of, whether or not it "
+        "was reported or led to a conviction.",
     ),
     Question(
         "q3_property_damage",
@@ -88,32 +95,41 @@ QUESTIONS: tuple[Question, ...] = (
         "The other people may know what they are doing, or may have been tricked into helping.",
     ),
     Question(
-        "q10_escalating",
-        "Is it getting worse?",
-        "For example happening more often, becoming more frightening, or new kinds of behaviour.",
+        "q10_drugs_alcohol",
+        "In the last year, has this person had problems with drugs, alcohol or their mental "
+        "health that got in the way of everyday life?",
+        "Prescribed drugs count too. Answer with what you know or have good reason to believe.",
     ),
     Question(
-        "q11_previous_abuse",
-        "Has this person been abusive before, to you or in a past relationship?",
-        "Include physical, emotional or controlling behaviour, whether or not it was reported.",
+        "q11_criminal_history",
+        "Has this person been in trouble with the police, or do they have a criminal record?",
+        "For example for violence, harassment or sexual offences, here or in another country.",
     ),
 )
 
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 _BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
 
+#: Questions asked by earlier versions of SafeDiary that are not S-DASH subjects. Saved
+#: answers to them are kept (never dropped) and shown as such.
+RETIRED_QUESTIONS: dict[str, str] = {
+    "q10_escalating": "Is it getting worse?",
+    "q11_previous_abuse": "Has this person been abusive before, to you or in a past relationship?",
+}
+
 #: A "yes" to any of these means urgent advice is shown.
 URGENT_QUESTION_IDS: frozenset[str] = frozenset(
-    {"q1_frightened", "q6_threats", "q8_violent_to_others", "q10_escalating"}
+    {"q1_frightened", "q6_threats", "q8_violent_to_others"}
 )
 
 SOURCE_NOTE = (
-    "These questions are our own plain-words version of the S-DASH (2009) stalking "
-    "screening checklist by Lorraine Sheridan and Karl Roberts, put into practice by "
-    "Laura Richards for the Association of Chief Police Officers (ACPO). It is used by "
-    "the police, Paladin and the National Stalking Helpline (Suzy Lamplugh Trust). "
-    "This is not the official wording. The police or a helpline will go through the "
-    "official checklist with you, and your answers here can help you prepare."
+    "These questions follow the subjects of the S-DASH (2009) stalking and harassment risk "
+    "identification checklist, in its order, in our own plain words. The S-DASH was "
+    "developed by Lorraine Sheridan and Karl Roberts and put into practice by Laura "
+    "Richards for the Association of Chief Police Officers (ACPO). It is used by the "
+    "police, Paladin and the National Stalking Helpline (Suzy Lamplugh Trust). This is not "
+    "the official wording. The police or a helpline will go through the official checklist "
+    "with you, and your answers here can help you prepare."
 )
 
 URGENT_ADVICE = (
@@ -140,6 +156,8 @@ class ChecklistAnswers:
     answered_at: datetime
     answers: dict[str, Answer] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    #: answers (and notes) to questions earlier versions asked: {old id: {"answer", "note"}}
+    retired: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.answered_at, datetime) or self.answered_at.utcoffset() is None:
@@ -164,6 +182,14 @@ class ChecklistAnswers:
             if len(note) > _MAX_NOTE:
                 raise InvalidInput(f"The note for {qid} is too long (at most {_MAX_NOTE}).")
             notes[qid] = note
+        if not isinstance(self.retired, Mapping) or not all(
+            qid in RETIRED_QUESTIONS
+            and isinstance(kept, Mapping)
+            and all(isinstance(v, str) for v in kept.values())
+            for qid, kept in self.retired.items()
+        ):
+            raise InvalidInput("The kept answers to earlier questions are not in the right form.")
+        object.__setattr__(self, "retired", {q: dict(k) for q, k in self.retired.items()})
         # Keep our own copies, in question order, so later changes to the
         # caller's dicts cannot alter a frozen record.
         object.__setattr__(self, "answers", {q: answers[q] for q in QUESTION_IDS if q in answers})
@@ -178,6 +204,7 @@ class ChecklistAnswers:
                 "answered_at": self.answered_at.isoformat(),
                 "answers": {qid: a.value for qid, a in self.answers.items()},
                 "notes": self.notes,
+                **({"retired": self.retired} if self.retired else {}),
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -192,9 +219,10 @@ class ChecklistAnswers:
             raise InvalidInput(f"The saved checklist is not valid JSON: {exc}") from exc
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InvalidInput("This is not a saved SafeDiary checklist.")
-        if data.get("version") != VERSION:
+        if data.get("version") not in (1, VERSION):
             raise InvalidInput(f"Unsupported checklist version: {data.get('version')!r}.")
-        unknown = sorted(set(data) - {"format", "version", "answered_at", "answers", "notes"})
+        known = {"format", "version", "answered_at", "answers", "notes", "retired"}
+        unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidInput(f"Unknown field(s) in saved checklist: {', '.join(unknown)}.")
         stamp = data.get("answered_at")
@@ -204,7 +232,18 @@ class ChecklistAnswers:
             answered_at = datetime.fromisoformat(stamp)
         except ValueError:
             raise InvalidInput(f"The saved checklist date is not valid: {stamp!r}.") from None
-        return cls(answered_at, data.get("answers", {}), data.get("notes", {}))
+        answers, notes = data.get("answers", {}), data.get("notes", {})
+        retired = data.get("retired", {})
+        if not all(isinstance(x, dict) for x in (answers, notes, retired)):
+            raise InvalidInput("The saved checklist's answers are not in the right form.")
+        if data.get("version") == 1:  # keep answers to the questions version 1 asked
+            answers, notes, retired = dict(answers), dict(notes), {}
+            for old in RETIRED_QUESTIONS:
+                kept = {"answer": answers.pop(old, None), "note": notes.pop(old, None)}
+                kept = {k: v for k, v in kept.items() if v is not None}
+                if kept:
+                    retired[old] = kept
+        return cls(answered_at, answers, notes, retired)
 
     @property
     def unanswered(self) -> tuple[str, ...]:
@@ -215,8 +254,8 @@ class ChecklistAnswers:
 def needs_urgent_advice(answers: ChecklistAnswers | Mapping[str, str]) -> bool:
     """True when a "yes" to any high-risk question means urgent advice should be shown.
 
-    The high-risk questions are: very frightened, threats of violence, violence
-    to anyone, and escalation. No score is computed.
+    The high-risk questions are: very frightened, threats of violence, and violence
+    to anyone. No score is computed.
     """
     mapping = answers.answers if isinstance(answers, ChecklistAnswers) else answers
     return any(mapping.get(qid) == Answer.YES for qid in URGENT_QUESTION_IDS)

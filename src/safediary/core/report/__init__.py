@@ -1,7 +1,7 @@
 """The report: a PDF for the police, a bundle of exhibits, CSV/JSON export. No Qt here.
 
-    from safediary.core.report import ReportOptions, write_report
-    write_report(vault, dest_pdf_path, ReportOptions())
+from safediary.core.report import ReportOptions, write_report
+write_report(vault, dest_pdf_path, ReportOptions())
 """
 
 from safediary.core.report.document import (

@@ -32,15 +32,25 @@ _NAMES = {OTHER: "Other kinds", NONE: "Kind not recorded"}
 
 
 def chart_series(summary: PatternSummary) -> list[str]:
-    """The kinds to draw, most frequent first (serious kinds always get a colour)."""
+    """The kinds to draw: the most frequent each get a colour (on a tie, serious kinds
+    first); the least frequent share "Other kinds", so that stays the smallest part."""
     ranked = sorted(
         summary.kind_counts,
-        key=lambda k: (k not in taxonomy.SERIOUS_KINDS, -summary.kind_counts[k]),
+        key=lambda k: (-summary.kind_counts[k], k not in taxonomy.SERIOUS_KINDS, k),
     )
     if len(ranked) <= MAX_SERIES:
-        return sorted(ranked, key=lambda k: -summary.kind_counts[k])
-    chosen = sorted(ranked[: MAX_SERIES - 1], key=lambda k: -summary.kind_counts[k])
-    return [*chosen, OTHER]
+        return ranked
+    return [*ranked[: MAX_SERIES - 1], OTHER]
+
+
+def other_kinds(summary: PatternSummary, series: list[str]) -> list[str]:
+    """The kinds grouped as "Other kinds", most frequent first."""
+    drawn = set(series)
+    return [
+        k
+        for k in sorted(summary.kind_counts, key=lambda k: -summary.kind_counts[k])
+        if k not in drawn
+    ]
 
 
 def incidents_chart(
@@ -140,10 +150,14 @@ def incidents_chart(
     legend.dxTextSpace = 4
     legend.deltay = 12
     legend.strokeWidth = 0
+    others = other_kinds(summary, series)
+    names = dict(_NAMES)
+    if others:
+        names[OTHER] = f"{len(others)} other kinds (each fewer times)"
     legend.colorNamePairs = [
         (
             chart.bars[i].fillColor,
-            _NAMES.get(kind) or taxonomy.label(kind),
+            names.get(kind) or taxonomy.label(kind),
         )
         for i, kind in enumerate(series)
     ]

@@ -8,12 +8,14 @@ kinds or people chosen).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from safediary.core.checklist.checklist import ChecklistAnswers
+from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
 from safediary.core.diary.taxonomy import validate_kinds
@@ -25,6 +27,7 @@ Paper = Literal["A4", "Letter"]
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
+_PREFIX = re.compile(r"[A-Za-z0-9]{1,8}")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -42,12 +45,14 @@ class ReportOptions:
     kinds: frozenset[str] | None = None  # None = every kind
     people: frozenset[int] | None = None  # None = everyone
     include_feelings: bool = True
+    include_impact: bool = True  # effect on daily life: evidence for s.4A, kept apart from feelings
     include_private: bool = False
     include_thumbnails: bool = True
     include_revisions: bool = False
     include_checklist: bool = False
     statement: str = ""
     user_name: str = ""
+    exhibit_prefix: str | None = None  # "RW" gives exhibits RW/1, RW/2 …; None: the initials
     paper: Paper = "A4"
 
     def __post_init__(self) -> None:
@@ -65,6 +70,24 @@ class ReportOptions:
             raise InvalidInput("The paper size must be A4 or Letter.")
         if not isinstance(self.statement, str) or not isinstance(self.user_name, str):
             raise InvalidInput("The statement and the name must be text.")
+        if self.exhibit_prefix is not None:
+            prefix = self.exhibit_prefix.strip() if isinstance(self.exhibit_prefix, str) else ""
+            if not _PREFIX.fullmatch(prefix):
+                raise InvalidInput(
+                    "The exhibit mark must be 1 to 8 letters or digits, such as your initials."
+                )
+            object.__setattr__(self, "exhibit_prefix", prefix.upper())
+
+    @property
+    def mark_prefix(self) -> str:
+        """The letters of every exhibit mark: the explicit prefix, else the initials, else EX."""
+        return self.exhibit_prefix or initials(self.user_name) or "EX"
+
+
+def initials(name: str) -> str:
+    """``Rebecca Jane Wilson`` → ``RJW`` (letters only, at most four)."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha()]
+    return "".join(w[0] for w in words)[:4].upper() if words else ""
 
 
 @dataclass(frozen=True)
@@ -85,10 +108,54 @@ class EvidenceItem:
     incident_numbers: tuple[int, ...]
     incident_ids: tuple[int, ...] = ()
     thumbnail: bytes | None = None
+    mark: str = ""  # the exhibit mark in this report, e.g. "RW/3"
+    description: str = ""
+    original_location: str = ""
+    gps: tuple[float, float] | None = None
+    duration: float | None = None  # seconds, for sound and video
 
     @property
     def is_image(self) -> bool:
         return self.kind == "image" or self.mime.startswith("image/")
+
+    @property
+    def anchor(self) -> str:
+        """The PDF destination name of this exhibit's line in the index."""
+        return f"exhibit-{self.id}"
+
+    @property
+    def file_name(self) -> str:
+        """The exhibit's file name in a bundle: "RW-3 screenshot.png" (no "/" in a name)."""
+        return safe_file_name(f"{self.mark.replace('/', '-')} {self.original_name}")
+
+
+_BAD_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def safe_file_name(name: str, limit: int = 150) -> str:
+    """A file name that is valid on Windows, macOS and Linux (and on FAT32 sticks)."""
+    name = _BAD_NAME.sub("_", name).strip().rstrip(".")
+    if len(name) > limit:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            name = stem[: limit - len(ext) - 1].rstrip() + "." + ext
+        else:
+            name = name[:limit].rstrip()
+    return name or "exhibit"
+
+
+@dataclass(frozen=True)
+class FirstSeen:
+    """The first time a serious kind was recorded in the whole diary (not only the period)."""
+
+    kind: str
+    on: datetime
+    number: int
+    before_period: bool
+
+    @property
+    def label(self) -> str:
+        return taxonomy.label(self.kind)
 
 
 @dataclass
@@ -106,6 +173,20 @@ class ReportData:
     checklist: ChecklistAnswers | None = None
     checklist_count: int = 0
     history: dict[int, list[Any]] = field(default_factory=dict)
+    #: what vault.verify() found just before the report was made
+    check_ok: bool = True
+    check_problems: list[str] = field(default_factory=list)
+    #: entries whose "written down" time looks wrong (earlier than the entry before, or future)
+    clock_notes: list[str] = field(default_factory=list)
+    #: first of each serious kind in the whole diary, oldest first
+    firsts: list[FirstSeen] = field(default_factory=list)
+    #: entry numbers missing from this report because they are private
+    private_gaps: int = 0
+    #: (incident id, person id) -> the person as the entry recorded them, when different now
+    people_then: dict[tuple[int, int], Any] = field(default_factory=dict)
+    orders: list[Any] = field(default_factory=list)
+    #: reduced copies of the pictures for the appendix, by evidence id
+    pictures: dict[Any, bytes] = field(default_factory=dict)
 
     @property
     def people_involved(self) -> list[Person]:
@@ -131,16 +212,27 @@ def select_incidents(vault: Any, options: ReportOptions) -> list[Incident]:
 
 
 def _evidence_items(
-    vault: Any, incidents: Iterable[Incident], *, thumbnails: bool, cancel: CancelFn | None
+    vault: Any,
+    incidents: list[Incident],
+    options: ReportOptions,
+    *,
+    thumbnails: bool,
+    cancel: CancelFn | None,
 ) -> tuple[list[EvidenceItem], dict[int, list[EvidenceItem]]]:
-    """Live evidence linked to the chosen entries, by evidence number, with thumbnails."""
+    """Live evidence linked to the chosen entries, marked RW/1, RW/2 … in the order of the
+    entries (the order things happened), with thumbnails."""
     store = vault.evidence
     numbers = {i.id: i.number for i in incidents}
-    items: list[EvidenceItem] = []
+    position = {i.id: index for index, i in enumerate(incidents)}
+    found: list[tuple[int, int, Any, list[int]]] = []
     for record in store.list():
-        linked = [numbers[i] for i in record.incident_ids if i in numbers]
-        if not linked:
-            continue  # not linked to an entry in this report (or only to private ones)
+        linked = [i for i in record.incident_ids if i in numbers]
+        if linked:  # else not linked to an entry in this report (or only to private ones)
+            found.append((min(position[i] for i in linked), record.number, record, linked))
+    found.sort(key=lambda f: (f[0], f[1]))
+    prefix = options.mark_prefix
+    items: list[EvidenceItem] = []
+    for index, (_pos, _num, record, linked) in enumerate(found, start=1):
         if cancel is not None and cancel():
             raise ReportCancelled("The report was stopped.")
         thumb = None
@@ -149,6 +241,12 @@ def _evidence_items(
                 thumb = store.thumbnail(record.id)
         meta = record.metadata or {}
         camera = " ".join(str(meta[k]) for k in ("camera_make", "camera_model") if meta.get(k))
+        gps = None
+        if isinstance(meta.get("gps_lat"), float | int) and isinstance(
+            meta.get("gps_lon"), float | int
+        ):
+            gps = (float(meta["gps_lat"]), float(meta["gps_lon"]))
+        duration = meta.get("duration_seconds", meta.get("duration"))
         items.append(
             EvidenceItem(
                 ref=record.ref,
@@ -162,9 +260,14 @@ def _evidence_items(
                 captured_at=meta.get("capture_time"),
                 camera=camera,
                 imported_at=record.imported_at,
-                incident_numbers=tuple(sorted(linked)),
-                incident_ids=tuple(i for i in record.incident_ids if i in numbers),
+                incident_numbers=tuple(sorted(numbers[i] for i in linked)),
+                incident_ids=tuple(linked),
                 thumbnail=thumb,
+                mark=f"{prefix}/{index}",
+                description=str(getattr(record, "description", "") or ""),
+                original_location=str(getattr(record, "original_location", "") or ""),
+                gps=gps,
+                duration=float(duration) if isinstance(duration, float | int) else None,
             )
         )
     by_incident: dict[int, list[EvidenceItem]] = {}
@@ -182,18 +285,107 @@ def _latest_checklist(vault: Any) -> tuple[ChecklistAnswers | None, int]:
     return None, len(saved)
 
 
+def _firsts(whole: list[Incident], options: ReportOptions) -> list[FirstSeen]:
+    """First of each serious kind in the whole diary (same filters, any date)."""
+    seen: dict[str, FirstSeen] = {}
+    for incident in whole:  # in the order things happened
+        for kind in taxonomy.SERIOUS_KINDS:
+            if kind in incident.kinds and kind not in seen:
+                before = options.start is not None and incident.occurred_at < options.start
+                seen[kind] = FirstSeen(kind, incident.occurred_at, incident.number, before)
+    return sorted(seen.values(), key=lambda f: (f.on, f.number))
+
+
+def _clock_notes(everything: list[Incident], shown: set[int], made_at: datetime) -> list[str]:
+    """Entries whose written-down time is earlier than the entry before, or in the future."""
+    notes: list[str] = []
+    previous: Incident | None = None
+    for incident in sorted(everything, key=lambda i: i.number):
+        if incident.id in shown:
+            if previous is not None and incident.recorded_at < previous.recorded_at:
+                notes.append(
+                    f"Entry No. {incident.number} shows it was written down on "
+                    f"{fmt_datetime(incident.recorded_at)}, earlier than entry "
+                    f"No. {previous.number} ({fmt_datetime(previous.recorded_at)}), which was "
+                    "written before it. The computer's clock may have been wrong or changed."
+                )
+            if incident.recorded_at > made_at + timedelta(minutes=5):
+                notes.append(
+                    f"Entry No. {incident.number} shows it was written down on "
+                    f"{fmt_datetime(incident.recorded_at)}, after this report was made. "
+                    "The computer's clock may have been wrong or changed."
+                )
+        previous = incident
+    return notes
+
+
+def _person_versions(vault: Any, person_id: int) -> list[tuple[datetime, Person]]:
+    """(time saved, the person) for every saved version of a person, oldest first."""
+    out: list[tuple[datetime, Person]] = []
+    for item in vault.people.history(person_id):
+        person = getattr(item, "person", item)
+        saved = getattr(item, "saved_at", None) or person.updated_at
+        out.append((saved, person))
+    return out
+
+
+def _people_then(
+    vault: Any, incidents: list[Incident], people: dict[int, Person]
+) -> dict[tuple[int, int], tuple[Person, datetime]]:
+    """For each (entry, person) whose name has changed since the entry was written:
+    the person as the entry recorded them and the date the name changed."""
+    if not hasattr(vault.people, "history"):  # people are versioned from schema v? on
+        return {}
+    versions: dict[int, list[tuple[datetime, Person]]] = {}
+    out: dict[tuple[int, int], tuple[Person, datetime]] = {}
+    for incident in incidents:
+        for pid in incident.people:
+            if pid not in people:
+                continue
+            if pid not in versions:
+                versions[pid] = _person_versions(vault, pid)
+            history = versions[pid]
+            if len(history) < 2:
+                continue
+            then = history[0]
+            for saved, person in history:
+                if saved <= incident.recorded_at:
+                    then = (saved, person)
+            if then[1].name == people[pid].name:
+                continue
+            changed = next(
+                (saved for saved, p in history if saved > then[0] and p.name != then[1].name),
+                history[-1][0],
+            )
+            out[(incident.id, pid)] = (then[1], changed)
+    return out
+
+
 def collect(
     vault: Any,
     options: ReportOptions,
     *,
     thumbnails: bool | None = None,
     cancel: CancelFn | None = None,
+    check: bool = True,
 ) -> ReportData:
-    """Read everything a report or export needs from the vault."""
+    """Read everything a report or export needs from the vault.
+
+    With ``check`` the vault is verified first (``vault.verify()``) so the report
+    can say plainly whether its fingerprint and files check out.
+    """
     generated_at = now()
+    check_ok, problems = True, []
+    fingerprint = vault.fingerprint
+    if check:
+        result = vault.verify()
+        check_ok, problems = bool(result.ok), list(result.problems)
+        fingerprint = result.fingerprint or fingerprint
     incidents = select_incidents(vault, options)
     want_thumbs = options.include_thumbnails if thumbnails is None else thumbnails
-    evidence, by_incident = _evidence_items(vault, incidents, thumbnails=want_thumbs, cancel=cancel)
+    evidence, by_incident = _evidence_items(
+        vault, incidents, options, thumbnails=want_thumbs, cancel=cancel
+    )
     today = generated_at  # escalation is measured up to the report date or the period's end
     if options.end is not None and options.end <= generated_at:
         today = (options.end - timedelta(microseconds=1)).astimezone(generated_at.tzinfo)
@@ -206,18 +398,40 @@ def collect(
                     raise ReportCancelled("The report was stopped.")
                 history[incident.id] = vault.incidents.history(incident.id)
     checklist, count = _latest_checklist(vault) if options.include_checklist else (None, 0)
+    # the whole diary is cached in memory by the incidents store: these lists are cheap
+    everything = vault.incidents.list(include_private=True)
+    undated = replace(options, start=None, end=None)
+    whole = (
+        incidents
+        if options.start is None and options.end is None
+        else (select_incidents(vault, undated))
+    )
+    private_gaps = 0
+    if not options.include_private:
+        private_gaps = len(select_incidents(vault, replace(options, include_private=True))) - len(
+            incidents
+        )
+    people = {p.id: p for p in vault.people.list()}
+    orders_store = getattr(vault, "orders", None)
     return ReportData(
         options=options,
         generated_at=generated_at,
-        fingerprint=vault.fingerprint,
+        fingerprint=fingerprint,
         incidents=incidents,
-        people={p.id: p for p in vault.people.list()},
+        people=people,
         evidence=evidence,
         evidence_by_incident=by_incident,
         summary=summary,
         checklist=checklist,
         checklist_count=count,
         history=history,
+        check_ok=check_ok,
+        check_problems=problems,
+        clock_notes=_clock_notes(everything, {i.id for i in incidents}, generated_at),
+        firsts=_firsts(whole, options),
+        private_gaps=private_gaps,
+        people_then=_people_then(vault, incidents, people),
+        orders=list(orders_store.list()) if orders_store is not None else [],
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -29,7 +30,7 @@ from reportlab.platypus import (
 
 from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
-from safediary.core.report import sections
+from safediary.core.report import about, exhibits, sections, summary
 from safediary.core.report.data import (
     CancelFn,
     ProgressFn,
@@ -40,7 +41,17 @@ from safediary.core.report.data import (
     fmt_datetime,
     select_incidents,
 )
-from safediary.core.report.text import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, draw_line
+from safediary.core.report.text import (
+    INK,
+    MONO,
+    MUTED,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    Styles,
+    clean,
+    draw_line,
+)
 
 __all__ = [
     "ReportCancelled",
@@ -83,27 +94,57 @@ class _Progress:
             self._progress(done, PROGRESS_TOTAL)
 
 
-def _numbered_canvas(footer: _Footer) -> type[Canvas]:
-    """A canvas that holds every page until the end, so it can print "Page N of M"."""
+class _Canvas(Canvas):
+    """Draws each page's footer as the page ends, so pages are not all kept in memory.
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
+    "of M" and the page numbers the summary refers to (entries laid out later)
+    are PDF forms: drawn by name as pages are made, defined once at the end.
+    """
 
-        def showPage(self) -> None:
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
+    footer: _Footer
+    page_refs: dict[str, int]
+    wanted: set[str]
 
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                footer.draw(self, total)
-                super().showPage()
-            super().save()
+    def showPage(self) -> None:
+        self.footer.draw(self)
+        super().showPage()
 
-    return NumberedCanvas
+    def save(self) -> None:
+        total = self.getPageNumber() - 1
+        _define_number(self, TOTAL_FORM, total, SANS_BOLD, 8.5)
+        for key in sorted(self.wanted):
+            _define_number(self, key, self.page_refs.get(key), SANS, 7.8)
+        super().save()
+
+
+TOTAL_FORM = "pages-total"
+
+
+def _define_number(canvas: Canvas, name: str, number: int | None, font: str, size: float) -> None:
+    canvas.beginForm(name)
+    canvas.setFont(font, size)
+    canvas.setFillColor(MUTED if name == TOTAL_FORM else INK)
+    canvas.drawString(0, 0, str(number) if number else "–")
+    canvas.endForm()
+
+
+class _PageRef(Flowable):
+    """The number of the page a later part of the report lands on (filled in at the end)."""
+
+    def __init__(self, key: str, size: float = 7.8) -> None:
+        super().__init__()
+        self.key = key
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, self.size * 1.2
+
+    def draw(self) -> None:
+        self.canv.wanted.add(self.key)  # type: ignore[attr-defined]  # always a _Canvas
+        self.canv.saveState()
+        self.canv.translate(0, self.size * 0.25)
+        self.canv.doForm(self.key)
+        self.canv.restoreState()
 
 
 class _Footer:
@@ -116,37 +157,56 @@ class _Footer:
         title = f"Incident diary of {name}" if name else "Incident diary"
         self.left = f"{title} — report made {fmt_datetime(data.generated_at)}"
         self.fingerprint = f"Diary fingerprint: {data.fingerprint}"
+        if not data.check_ok:
+            self.fingerprint += "   (the check before this report found problems: see page 1)"
         self.width = page_width
 
-    def draw(self, canvas: Canvas, total: int) -> None:
+    def draw(self, canvas: Canvas) -> None:
         page = canvas.getPageNumber()
         y = FOOTER
+        right = self.width - MARGIN
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y + 9, self.width - MARGIN, y + 9)
+        canvas.line(MARGIN, y + 9, right, y + 9)
         canvas.setFillColor(MUTED)
         draw_line(canvas, self.left, MARGIN, y, self.width - 2 * MARGIN - 70, FOOTER_STYLE)
         canvas.setFont(SANS_BOLD, 8.5)
-        canvas.drawRightString(self.width - MARGIN, y, f"Page {page} of {total}")
+        # "of M" is a form defined when M is known; room is kept for five digits
+        room = stringWidth("00000", SANS_BOLD, 8.5)
+        canvas.drawRightString(right - room - 2, y, f"Page {page} of")
+        canvas.translate(right - room, y)
+        canvas.doForm(TOTAL_FORM)
+        canvas.restoreState()
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
         canvas.setFont(MONO, 6.5)
         canvas.drawString(MARGIN, y - 9, self.fingerprint)
         canvas.restoreState()
 
 
 class _Doc(BaseDocTemplate):
-    """Counts laid-out flowables for progress and stops when cancelled."""
+    """Counts laid-out flowables for progress, adds bookmarks, notes entry pages, cancels."""
 
     def __init__(self, buffer: io.BytesIO, tracker: _Progress, count: int, **kw: Any) -> None:
         super().__init__(buffer, **kw)
         self._tracker = tracker
         self._count = max(1, count)
         self._done = 0
+        self.page_refs: dict[str, int] = {}
 
     def afterFlowable(self, flowable: Flowable) -> None:
         self._done += 1
         span = PROGRESS_TOTAL - _STORY_BUILT - 10
         self._tracker.report(_STORY_BUILT + span * min(self._done, self._count) // self._count)
+        outline = getattr(flowable, "outline", None)
+        if outline is not None:
+            title, key, level = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+        page_key = getattr(flowable, "page_key", None)
+        if page_key is not None:
+            self.page_refs[page_key] = self.canv.getPageNumber()
 
 
 def _story(
@@ -161,15 +221,22 @@ def _story(
 
     story: list[Flowable] = []
     story += sections.cover(data, st, width)
+    story += summary.summary_section(data, st, width, sections.grid, _PageRef)
+    story.append(PageBreak())
     story += sections.kinds_section(data, st, width)
     story += sections.people_section(data, st, width)
-    story += sections.about(data, st)
+    story += summary.orders_section(data, st, width)
+    story.append(PageBreak())
+    story += about.about_section(data, st)
     story.append(PageBreak())
     story += sections.log_section(data, st, width, height)
     story.append(PageBreak())
     story += sections.entries_section(data, st, width, tick)
     story.append(PageBreak())
-    story += sections.evidence_section(data, st, width)
+    story += exhibits.evidence_section(data, st, width, sections.grid)
+    pictures = exhibits.pictures_section(data, st, width, height)
+    if pictures:
+        story += [PageBreak(), *pictures]
     extra = sections.checklist_section(data, st, width)
     if extra:
         story += [PageBreak(), *extra]
@@ -197,6 +264,7 @@ def render_report(
     tracker = _Progress(progress, cancel)
     tracker.report(0)
     data = collect(vault, options, cancel=tracker.check)
+    data.pictures = exhibits.load_pictures(vault, data, tracker.check)
     tracker.report(_GATHERED)
     st = Styles()
     page_width, page_height = _PAPER[options.paper]
@@ -233,7 +301,15 @@ def render_report(
         id="body",
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+
+    def make_canvas(*args: Any, **kwargs: Any) -> _Canvas:
+        canvas = _Canvas(*args, **kwargs)
+        canvas.footer = footer
+        canvas.page_refs = doc.page_refs
+        canvas.wanted = set()
+        return canvas
+
+    doc.build(story, canvasmaker=make_canvas)
     tracker.report(PROGRESS_TOTAL)
     return buffer.getvalue()
 

@@ -90,7 +90,7 @@ def _record(incident: Incident, data: ReportData) -> dict[str, Any]:
         "description": incident.description,
         "exact_words": incident.exact_words,
         "feelings": incident.feelings if feelings else None,
-        "impact": incident.impact if feelings else None,
+        "impact": incident.impact if data.options.include_impact else None,
         "people": [data.people[p].name for p in incident.people if p in data.people],
         "witnesses": incident.witnesses,
         "others_present": incident.others_present,
@@ -120,7 +120,7 @@ def _csv_value(key: str, value: Any) -> str:
 
 def export_csv(vault: Any, dest: Path | str, options: ReportOptions | None = None) -> Path:
     """Write the chosen entries as CSV (UTF-8 with a BOM so spreadsheets read accents)."""
-    data = collect(vault, options or ReportOptions(), thumbnails=False)
+    data = collect(vault, options or ReportOptions(), thumbnails=False, check=False)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -135,7 +135,7 @@ def export_csv(vault: Any, dest: Path | str, options: ReportOptions | None = Non
 def export_json(vault: Any, dest: Path | str, options: ReportOptions | None = None) -> Path:
     """Write the chosen entries, people involved and evidence list as one JSON document."""
     options = options or ReportOptions()
-    data = collect(vault, options, thumbnails=False)
+    data = collect(vault, options, thumbnails=False, check=False)
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -146,6 +146,7 @@ def export_json(vault: Any, dest: Path | str, options: ReportOptions | None = No
             "end": options.end.isoformat() if options.end else None,
             "kinds": sorted(options.kinds) if options.kinds is not None else None,
             "include_feelings": options.include_feelings,
+            "include_impact": options.include_impact,
             "include_private": options.include_private,
         },
         "kinds": {k: taxonomy.label(k) for k in taxonomy.KIND_IDS},
@@ -162,7 +163,10 @@ def export_json(vault: Any, dest: Path | str, options: ReportOptions | None = No
         "incidents": [_record(i, data) for i in data.incidents],
         "evidence": [
             {
+                "mark": e.mark,
                 "ref": e.ref,
+                "description": e.description,
+                "original_location": e.original_location,
                 "original_name": e.original_name,
                 "type": e.mime or e.kind,
                 "size": e.size,

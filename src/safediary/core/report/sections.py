@@ -10,9 +10,11 @@ import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -29,20 +31,22 @@ from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
 from safediary.core.pattern.pattern import WEEKDAY_NAMES, WINDOW_DAYS
+from safediary.core.report.about import check_notice, check_sentence
 from safediary.core.report.chart import incidents_chart
 from safediary.core.report.data import (
     EvidenceItem,
     ReportData,
     fmt_date,
     fmt_datetime,
-    fmt_size,
     fmt_weekday,
     fmt_when,
 )
+from safediary.core.report.flow import entry_key, heading, link
+from safediary.core.report.summary import breached_order, order_title
 from safediary.core.report.text import (
     ACCENT,
-    MONO,
     RULE,
+    SANS_BOLD,
     SHADE,
     Paragraph,
     Styles,
@@ -57,33 +61,10 @@ from safediary.core.wording import visible_name
 Story = list[Flowable]
 Tick = Callable[[], None]
 
-HASH_HELP = (
-    "Each file's SHA-256 fingerprint was worked out from the original file when it was "
-    "put into the diary. Anyone can check that a copy of a file is exact by working out its "
-    "SHA-256 and comparing all 64 characters with the list below. On Windows: "
-    f"<font name='{MONO}'>certutil -hashfile FILE SHA256</font>. On macOS: "
-    f"<font name='{MONO}'>shasum -a 256 FILE</font>. On Linux: "
-    f"<font name='{MONO}'>sha256sum FILE</font>. Exact copies of the files can be exported "
-    "from SafeDiary."
-)
-
 DECLARATION = (
     "I declare that the entries in this diary were written by me, that I wrote each one "
     "down at the time shown as “written down”, and that to the best of my knowledge and "
     "belief they are a true account of what happened."
-)
-
-ABOUT = (
-    "This diary was kept in SafeDiary, an encrypted diary for people who are being "
-    "stalked or harassed. Each entry shows when it happened and when it was written down; "
-    "the time it was written down is set by the program and cannot be changed. An entry "
-    "that was changed later says so, and every earlier version is kept. All versions are "
-    "linked in a hash chain: the fingerprint printed at the foot of every page changes if "
-    "any entry is added or changed, so two copies of this report with the same "
-    "fingerprint come from the same diary contents. Text is printed as it was written, "
-    "in its own script and direction; a character that no font in SafeDiary can draw is "
-    "shown as its code and Unicode name in square brackets, for example "
-    "[U+1F52A HOCHO] for the kitchen knife emoji, so nothing is left out silently."
 )
 
 
@@ -101,7 +82,7 @@ _CELL_PAD_TOP = 2.5
 _CELL_PAD_BOTTOM = 3
 
 
-def _grid(
+def grid(
     data: list[list[Any]],
     widths: Sequence[float],
     heights: Sequence[float] | None = None,
@@ -177,10 +158,11 @@ def cover(data: ReportData, st: Styles, width: float) -> Story:
     """Title, key facts, the pattern at a glance, the chart and the kinds summary."""
     opts = data.options
     summary = data.summary
-    story: Story = [Paragraph("Incident diary", st.title)]
+    story: Story = [heading("Incident diary", st.title, "cover")]
     if opts.user_name.strip():
         story.append(Paragraph("Kept by " + markup(opts.user_name.strip()), st.subtitle))
     story.append(Spacer(1, 10))
+    story += check_notice(data, st)
     reported = [i for i in data.incidents if i.police_reference.strip() or i.reported_to.strip()]
     refs = [i for i in data.incidents if i.police_reference.strip()]
     involved = data.people_involved
@@ -194,6 +176,7 @@ def cover(data: ReportData, st: Styles, width: float) -> Story:
             f"{len(refs)} have a crime or reference number",
         ),
         ("Evidence files", f"{len(data.evidence)} (listed in the evidence index)"),
+        ("Check of the diary", check_sentence(data)),
     ]
     if involved:
         names = "; ".join(p.name for p in involved)
@@ -207,7 +190,7 @@ def cover(data: ReportData, st: Styles, width: float) -> Story:
 
 def _pattern(data: ReportData, st: Styles, width: float) -> Story:
     summary = data.summary
-    story: Story = [Paragraph("The pattern at a glance", st.h1)]
+    story: Story = [heading("The pattern at a glance", st.h1, "pattern")]
     if not summary.total:
         return [*story, Paragraph("There are no entries in this report.", st.body)]
     esc = summary.escalation
@@ -218,10 +201,11 @@ def _pattern(data: ReportData, st: Styles, width: float) -> Story:
         f"({fmt_date(esc.previous_start)} to {fmt_date(esc.recent_start - timedelta(days=1))})."
         + (" <b>It is happening more often.</b>" if esc.rising else "")
     ]
-    for first in summary.first_serious:
+    for first in data.firsts:  # from the whole diary, not only this period
         notes.append(
             f"First <b>{markup(first.label.lower())}</b>: {fmt_date(first.on)} "
-            f"(entry No. {first.number})."
+            f"(entry No. {first.number}"
+            + (", before the period of this report)." if first.before_period else ").")
         )
     busiest = [WEEKDAY_NAMES[d] for d in summary.busiest_weekdays]
     hours = [f"{h:02d}:00–{(h + 1) % 24:02d}:00" for h in summary.busiest_hours]
@@ -256,7 +240,7 @@ def kinds_section(data: ReportData, st: Styles, width: float) -> Story:
     summary = data.summary
     if not summary.kind_counts:
         return []
-    block: Story = [Paragraph("Kinds of behaviour recorded", st.h1)]
+    block: Story = [heading("Kinds of behaviour recorded", st.h1, "kinds")]
     firsts: dict[str, Incident] = {}
     lasts: dict[str, Incident] = {}
     for incident in data.incidents:
@@ -264,7 +248,10 @@ def kinds_section(data: ReportData, st: Styles, width: float) -> Story:
             firsts.setdefault(kind, incident)
             lasts[kind] = incident
     rows: list[list[Any]] = [
-        [Paragraph(h, st.cell_head) for h in ("Kind of behaviour", "Entries", "First", "Latest")]
+        [
+            Paragraph(h, st.cell_head)
+            for h in ("Kind of behaviour", "Entries", "First in this report", "Latest")
+        ]
     ]
     for kind, count in sorted(summary.kind_counts.items(), key=lambda kv: -kv[1]):
         rows.append(
@@ -275,7 +262,7 @@ def kinds_section(data: ReportData, st: Styles, width: float) -> Story:
                 Paragraph(fmt_date(lasts[kind].occurred_at), st.cell),
             ]
         )
-    block.append(_grid(rows, [width * 0.52, width * 0.12, width * 0.18, width * 0.18]))
+    block.append(grid(rows, [width * 0.52, width * 0.12, width * 0.18, width * 0.18]))
     block.append(
         Paragraph(
             "An entry can record more than one kind of behaviour, so these numbers can add up "
@@ -286,27 +273,6 @@ def kinds_section(data: ReportData, st: Styles, width: float) -> Story:
     return [KeepTogether(block), Spacer(1, 12)]
 
 
-def about(data: ReportData, st: Styles) -> Story:
-    """How the report was made and what was left out."""
-    opts = data.options
-    story: Story = [Paragraph("About this report", st.h2), Paragraph(ABOUT, st.small)]
-    left_out = []
-    if not opts.include_private:
-        left_out.append("Entries marked private by the diary's author are not included.")
-    if not opts.include_feelings:
-        left_out.append("The author chose not to include their feelings and the effect on them.")
-    if opts.kinds is not None:
-        left_out.append(
-            "Only entries of these kinds are included: " + _kinds_text(opts.kinds) + "."
-        )
-    if opts.people is not None:
-        names = [data.people[p].name for p in opts.people if p in data.people]
-        left_out.append("Only entries involving: " + markup("; ".join(names)) + ".")
-    for line in left_out:
-        story.append(Paragraph(line, st.small, bulletText="•"))
-    return story
-
-
 # ----------------------------------------------------------------------------- people
 
 
@@ -314,7 +280,7 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
     involved = data.people_involved
     if not involved:
         return []
-    story: Story = [Paragraph("People involved", st.h1)]
+    story: Story = [heading("People involved", st.h1, "people")]
     numbers: dict[int, list[int]] = {}
     for incident in data.incidents:
         for pid in incident.people:
@@ -336,8 +302,7 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
             if text.strip():
                 block.append(Paragraph(label, st.label))
                 block += paragraphs(text, st.body)
-        block.append(Spacer(1, 8))
-        story += block
+        story += [KeepTogether(block), Spacer(1, 8)]  # a person's details never split
     return story
 
 
@@ -347,21 +312,36 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
 def log_section(data: ReportData, st: Styles, width: float, height: float) -> Story:
     """The log table, starting on a new page of ``height`` points of frame."""
     intro: Story = [
-        Paragraph("Chronological log", st.h1),
+        heading("Chronological log", st.h1, "log"),
         Paragraph(
-            "One line per entry, in the order things happened. Text is shortened here; "
-            "every entry is printed in full in the next section.",
+            "One line per entry, in the order things happened. Entries are numbered in the "
+            "order they were written down, so an entry written down later about something "
+            "earlier has a higher number. Text is shortened here; entry numbers and exhibit "
+            "marks are links to the entries in full and to the evidence index.",
             st.muted,
         ),
         Spacer(1, 6),
     ]
     if not data.incidents:
         return [*intro, Paragraph("There are no entries in this report.", st.body)]
-    heads = ("No.", "Date and time", "Where", "What happened", "Witnesses", "Evidence", "Reported")
+    heads = (
+        "No.",
+        "Happened / written down",
+        "Where",
+        "What happened",
+        "Witnesses",
+        "Evidence",
+        "Reported",
+    )
     header = [_Cell(h, st.cell_head) for h in heads]
     rows = [_log_row(incident, data, st) for incident in data.incidents]
-    fractions = (0.045, 0.115, 0.125, 0.355, 0.12, 0.1, 0.14)
-    widths = [width * f for f in fractions]
+    # the number column fits the longest number on one line ("1000" must not wrap)
+    longest = max(len(str(i.number)) for i in data.incidents)
+    number_w = stringWidth("0" * max(3, longest), SANS_BOLD, st.cell.fontSize)
+    number_w += 2 * _CELL_PAD_X + 2
+    fractions = (0.13, 0.125, 0.335, 0.115, 0.1, 0.135)
+    rest = width - number_w
+    widths = [number_w, *(rest * f / sum(fractions) for f in fractions)]
     used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
     return intro + _paged_table(header, rows, widths, height - used, height)
 
@@ -396,13 +376,13 @@ def _paged_table(
     for row in rows:
         row_h = _row_height(row, widths)
         if chunk and row_h > room:
-            story += [_grid([header, *chunk], widths, [head_h, *chunk_heights]), PageBreak()]
+            story += [grid([header, *chunk], widths, [head_h, *chunk_heights]), PageBreak()]
             chunk, chunk_heights = [], []
             room = page - head_h - 1
         chunk.append(row)
         chunk_heights.append(row_h)
         room -= row_h
-    story.append(_grid([header, *chunk], widths, [head_h, *chunk_heights]))
+    story.append(grid([header, *chunk], widths, [head_h, *chunk_heights]))
     return story
 
 
@@ -419,7 +399,12 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
     if incident.occurred_until is not None:
         until = incident.occurred_until.astimezone(start.tzinfo)
         when += " to " + (f"{until:%H:%M}" if until.date() == start.date() else fmt_datetime(until))
-    see = f" <i>(in full: entry No. {incident.number})</i>"
+    written = incident.recorded_at.astimezone(start.tzinfo)
+    when += f"<br/><font color='#555555'>written {fmt_date(written)}, {written:%H:%M}</font>"
+    if incident.amended:
+        when += "<br/><b>amended</b>"
+    key = entry_key(incident.id)
+    see = " <i>(" + link(f"in full: entry No. {incident.number}", key) + ")</i>"
     what = ""
     if incident.kinds:
         what = "<b>" + markup(_kinds_text(incident.kinds)) + "</b><br/>"
@@ -430,7 +415,9 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
     if incident.private:
         what += "<br/><i>(marked private)</i>"
     witnesses, wcut = shorten(_flat(incident.witnesses), 160)
-    evidence = ", ".join(e.ref for e in data.evidence_by_incident.get(incident.id, []))
+    evidence = ", ".join(
+        link(markup(e.mark), e.anchor) for e in data.evidence_by_incident.get(incident.id, [])
+    )
     reported_bits = []
     if incident.reported_to.strip():
         reported_bits.append(markup(shorten(incident.reported_to, 140)[0]))
@@ -442,7 +429,7 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
         )
     location, lcut = shorten(_flat(incident.location), 160)
     return [
-        _Cell(f"<b>{incident.number}</b>", st.cell),
+        _Cell(link(f"<b>{incident.number}</b>", key), st.cell),
         _Cell(when, st.cell),
         _Cell(markup(location) + (see if lcut else ""), st.cell),
         _Cell(what, st.cell),
@@ -463,8 +450,17 @@ _LONG_FIELDS = (
 _FEELING_FIELDS = {"feelings", "impact"}
 
 
+def _left_out_field(name: str, data: ReportData) -> bool:
+    """Feelings and the effect on daily life each have their own switch."""
+    if name == "feelings":
+        return not data.options.include_feelings
+    if name == "impact":
+        return not data.options.include_impact
+    return False
+
+
 def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> Story:
-    story: Story = [Paragraph("The entries in full", st.h1)]
+    story: Story = [heading("The entries in full", st.h1, "entries")]
     if not data.incidents:
         return [*story, Paragraph("There are no entries in this report.", st.body)]
     for index, incident in enumerate(data.incidents):
@@ -481,9 +477,35 @@ def _entry_header(incident: Incident, st: Styles) -> Paragraph:
     if incident.private:
         title += " (marked private)"
     gap = "&nbsp;" * 6
-    header = Paragraph(f"{title}{gap}{markup(fmt_when(incident))}", st.entry_head)
+    key = entry_key(incident.id)
+    header = Paragraph(f'<a name="{key}"/>{title}{gap}{markup(fmt_when(incident))}', st.entry_head)
     header.keepWithNext = 1
+    header.page_key = key  # type: ignore[attr-defined]  # the summary prints its page
+    header.outline = (  # type: ignore[attr-defined]
+        f"No. {incident.number} — {fmt_date(incident.occurred_at)}",
+        key,
+        1,
+    )
     return header
+
+
+def _who(incident: Incident, data: ReportData) -> str:
+    """The people as the entry recorded them, and who they were later identified as."""
+    names = []
+    for pid in incident.people:
+        person = data.people.get(pid)
+        if person is None:
+            continue
+        then = data.people_then.get((incident.id, pid))
+        if then is None:
+            names.append(person.name)
+        else:
+            recorded, changed = then
+            names.append(
+                f"{recorded.name} (later identified as {person.name}; "
+                f"changed on {fmt_date(changed)})"
+            )
+    return "; ".join(names)
 
 
 def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, bool]]:
@@ -503,7 +525,7 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
         )
     if incident.kinds:
         rows.append(("Kind of behaviour", _kinds_text(incident.kinds), False))
-    people = _people_names(incident, data.people)
+    people = _who(incident, data)
     for label, text in (
         ("Where", incident.location),
         ("How contact was made", incident.contact_method),
@@ -513,8 +535,10 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
     ):
         if text.strip():
             rows.append((label, text, False))
-    if incident.order_breached:
-        rows.append(("Court order", "A court order was breached.", False))
+    if incident.order_breached or breached_order(incident) is not None:
+        order = next((o for o in data.orders if o.id == breached_order(incident)), None)
+        named = f": {order_title(order)}" if order is not None else ""
+        rows.append(("Court order", f"A court order was breached{named}.", False))
     for label, text in (
         ("Reported to", incident.reported_to),
         ("Officer", incident.officer),
@@ -525,7 +549,9 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
     evidence = data.evidence_by_incident.get(incident.id, [])
     if evidence:
         listed = "<br/>".join(
-            f"<b>{e.ref}</b> " + markup(shorten(visible_name(e.original_name), 120)[0])
+            link(f"<b>{markup(e.mark)}</b>", e.anchor)
+            + " "
+            + markup(shorten(visible_name(e.original_name), 120)[0])
             for e in evidence
         )
         rows.append(("Evidence", listed, True))
@@ -549,7 +575,7 @@ def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> St
         else:
             later.append((label, text))
     for name, label in _LONG_FIELDS:
-        if name in _FEELING_FIELDS and not data.options.include_feelings:
+        if _left_out_field(name, data):
             continue
         text = getattr(incident, name)
         if text.strip():
@@ -559,8 +585,15 @@ def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> St
         heading.keepWithNext = 1
         story += [Spacer(1, 3), heading, *paragraphs(text, st.body)]
     thumbs = _thumbnails(data.evidence_by_incident.get(incident.id, []), st, width)
-    if thumbs is not None:
-        story += [Spacer(1, 6), thumbs]
+    if thumbs is not None:  # pictures stay with their entry: no spacer may break the chain
+        caption = Paragraph(
+            f"Pictures linked to entry No. {incident.number}",
+            ParagraphStyle("thumbCaption", st.label, spaceBefore=6),
+        )
+        caption.keepWithNext = 1
+        if isinstance(story[-1], Paragraph):
+            story[-1].keepWithNext = 1
+        story += [caption, thumbs]
     for revision in data.history.get(incident.id, [])[:-1]:
         story += _earlier_version(revision, incident, data, st)
     return story
@@ -582,7 +615,8 @@ def _thumbnails(items: list[EvidenceItem], st: Styles, width: float) -> Flowable
         image.drawWidth = image.imageWidth * scale
         image.drawHeight = image.imageHeight * scale
         caption = Paragraph(
-            f"<b>{item.ref}</b> " + markup(shorten(visible_name(item.original_name), 60)[0]),
+            f"<b>{markup(item.mark)}</b> "
+            + markup(shorten(visible_name(item.original_name), 60)[0]),
             st.muted,
         )
         cells.append([image, caption])
@@ -609,7 +643,7 @@ def _earlier_version(revision: Any, current: Incident, data: ReportData, st: Sty
     for f in fields(Incident):
         if f.name in ("id", "number", "recorded_at", "revision", "saved_at"):
             continue
-        if f.name in _FEELING_FIELDS and not data.options.include_feelings:
+        if _left_out_field(f.name, data):
             continue
         if getattr(old, f.name) != getattr(current, f.name):
             changed.append(f.name)
@@ -646,58 +680,6 @@ def _earlier_version(revision: Any, current: Incident, data: ReportData, st: Sty
     return story
 
 
-# ----------------------------------------------------------------------------- evidence
-
-
-def evidence_section(data: ReportData, st: Styles, width: float) -> Story:
-    story: Story = [Paragraph("Evidence index", st.h1)]
-    if not data.evidence:
-        return [
-            *story,
-            Paragraph("No evidence files are linked to the entries in this report.", st.body),
-        ]
-    story += [Paragraph(HASH_HELP, st.small), Spacer(1, 6)]
-    heads = ("Ref", "File and its SHA-256 fingerprint", "Dates", "Entries")
-    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
-    for item in data.evidence:
-        name = markup(shorten(visible_name(item.original_name), 300)[0]) or "(no name)"
-        kind = markup(item.mime or item.kind)
-        file_cell = [
-            Paragraph(f"<b>{name}</b><br/>{kind}, {fmt_size(item.size)}", st.cell),
-            Paragraph(item.sha256 or "(not recorded)", st.mono),
-        ]
-        dates = []
-        if item.modified_at is not None:
-            dates.append("<b>File date</b> " + fmt_datetime(item.modified_at))
-        if item.captured_at:
-            dates.append("<b>Taken</b> " + markup(_exif_text(item.captured_at)))
-        if item.camera:
-            dates.append("<b>Camera</b> " + markup(shorten(item.camera, 80)[0]))
-        if item.imported_at is not None:
-            dates.append("<b>Put in diary</b> " + fmt_datetime(item.imported_at))
-        entries = ", ".join(str(n) for n in item.incident_numbers)
-        rows.append(
-            [
-                Paragraph(f"<b>{item.ref}</b>", st.cell),
-                file_cell,
-                Paragraph("<br/>".join(dates), st.cell),
-                Paragraph(entries, st.cell),
-            ]
-        )
-    story.append(_grid(rows, [width * 0.06, width * 0.6, width * 0.26, width * 0.08]))
-    return story
-
-
-def _exif_text(value: str) -> str:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.utcoffset() is None:
-        return fmt_datetime(moment) + " (camera clock)"
-    return fmt_datetime(moment, zone=True)
-
-
 # ----------------------------------------------------------------------------- extras
 
 
@@ -706,7 +688,7 @@ def checklist_section(data: ReportData, st: Styles, width: float) -> Story:
     if answers is None:
         return []
     story: Story = [
-        Paragraph("Stalking screening checklist", st.h1),
+        heading("Stalking screening checklist", st.h1, "checklist"),
         Paragraph(
             f"Answered on {fmt_datetime(answers.answered_at, weekday=True)}"
             + (
@@ -725,11 +707,25 @@ def checklist_section(data: ReportData, st: Styles, width: float) -> Story:
         answer = answers.answers.get(question.id)
         text = names.get(answer.value, answer.value) if answer else "Not answered"
         note = answers.notes.get(question.id, "")
-        body: list[Any] = [Paragraph(markup(question.text), st.cell)]
+        body: list[Any] = [Paragraph(f"{question.number}. " + markup(question.text), st.cell)]
         if note.strip():
             body.append(Paragraph("Note: " + markup(shorten(note, 1500)[0]), st.cell))
         rows.append([body, Paragraph(f"<b>{text}</b>", st.cell)])
-    story.append(_grid(rows, [width * 0.82, width * 0.18]))
+    story.append(grid(rows, [width * 0.82, width * 0.18]))
+    if answers.retired:
+        story.append(
+            Paragraph(
+                "Answers to questions an earlier version of SafeDiary asked (not part of "
+                "the S-DASH), kept as they were given:",
+                st.muted,
+            )
+        )
+        for qid, kept in answers.retired.items():
+            line = markup(checklist_mod.RETIRED_QUESTIONS.get(qid, qid))
+            line += " <b>" + names.get(kept.get("answer", ""), "Not answered") + "</b>"
+            if kept.get("note", "").strip():
+                line += " Note: " + markup(shorten(kept["note"], 1500)[0])
+            story.append(Paragraph(line, st.small, bulletText="•"))
     return story
 
 
@@ -737,7 +733,7 @@ def statement_section(data: ReportData, st: Styles) -> Story:
     text = data.options.statement
     if not text.strip():
         return []
-    return [Paragraph("My statement", st.h1), *paragraphs(text, st.body)]
+    return [heading("My statement", st.h1, "statement"), *paragraphs(text, st.body)]
 
 
 def declaration_section(data: ReportData, st: Styles, width: float) -> Story:
@@ -759,7 +755,7 @@ def declaration_section(data: ReportData, st: Styles, width: float) -> Story:
         )
     )
     block = [
-        Paragraph("Declaration", st.h1),
+        heading("Declaration", st.h1, "declaration"),
         Paragraph(DECLARATION, st.body),
         Spacer(1, 6),
         table,
@@ -768,12 +764,10 @@ def declaration_section(data: ReportData, st: Styles, width: float) -> Story:
 
 
 __all__ = [
-    "about",
     "checklist_section",
     "cover",
     "declaration_section",
     "entries_section",
-    "evidence_section",
     "log_section",
     "people_section",
     "statement_section",
