@@ -10,6 +10,7 @@ from safediary.core.report.document import (
     render_report,
     save_pdf,
     select_incidents,
+    write_bundle,
     write_report,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "render_report",
     "save_pdf",
     "select_incidents",
+    "write_bundle",
     "write_report",
 ]

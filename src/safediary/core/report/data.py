@@ -296,26 +296,26 @@ def _firsts(whole: list[Incident], options: ReportOptions) -> list[FirstSeen]:
     return sorted(seen.values(), key=lambda f: (f.on, f.number))
 
 
-def _clock_notes(everything: list[Incident], shown: set[int], made_at: datetime) -> list[str]:
-    """Entries whose written-down time is earlier than the entry before, or in the future."""
+def _clock_notes(incidents: list[Incident], made_at: datetime) -> list[str]:
+    """Entries whose written-down time is earlier than the entry written just before it
+    (the one numbered one less, when it is in the report), or later than the report."""
     notes: list[str] = []
-    previous: Incident | None = None
-    for incident in sorted(everything, key=lambda i: i.number):
-        if incident.id in shown:
-            if previous is not None and incident.recorded_at < previous.recorded_at:
-                notes.append(
-                    f"Entry No. {incident.number} shows it was written down on "
-                    f"{fmt_datetime(incident.recorded_at)}, earlier than entry "
-                    f"No. {previous.number} ({fmt_datetime(previous.recorded_at)}), which was "
-                    "written before it. The computer's clock may have been wrong or changed."
-                )
-            if incident.recorded_at > made_at + timedelta(minutes=5):
-                notes.append(
-                    f"Entry No. {incident.number} shows it was written down on "
-                    f"{fmt_datetime(incident.recorded_at)}, after this report was made. "
-                    "The computer's clock may have been wrong or changed."
-                )
-        previous = incident
+    by_number = {i.number: i for i in incidents}
+    for incident in sorted(incidents, key=lambda i: i.number):
+        previous = by_number.get(incident.number - 1)
+        if previous is not None and incident.recorded_at < previous.recorded_at:
+            notes.append(
+                f"Entry No. {incident.number} shows it was written down on "
+                f"{fmt_datetime(incident.recorded_at)}, earlier than entry "
+                f"No. {previous.number} ({fmt_datetime(previous.recorded_at)}), which was "
+                "written before it. The computer's clock may have been wrong or changed."
+            )
+        if incident.recorded_at > made_at + timedelta(minutes=5):
+            notes.append(
+                f"Entry No. {incident.number} shows it was written down on "
+                f"{fmt_datetime(incident.recorded_at)}, after this report was made. "
+                "The computer's clock may have been wrong or changed."
+            )
     return notes
 
 
@@ -398,19 +398,24 @@ def collect(
                     raise ReportCancelled("The report was stopped.")
                 history[incident.id] = vault.incidents.history(incident.id)
     checklist, count = _latest_checklist(vault) if options.include_checklist else (None, 0)
-    # the whole diary is cached in memory by the incidents store: these lists are cheap
-    everything = vault.incidents.list(include_private=True)
-    undated = replace(options, start=None, end=None)
-    whole = (
-        incidents
-        if options.start is None and options.end is None
-        else (select_incidents(vault, undated))
-    )
+    # firsts come from the whole diary: only serious entries before the period are read
+    earlier: list[Incident] = []
+    if options.start is not None:
+        wanted = set(taxonomy.SERIOUS_KINDS) & set(options.kinds or taxonomy.SERIOUS_KINDS)
+        if wanted:
+            earlier = select_incidents(
+                vault, replace(options, start=None, end=options.start, kinds=frozenset(wanted))
+            )
     private_gaps = 0
     if not options.include_private:
-        private_gaps = len(select_incidents(vault, replace(options, include_private=True))) - len(
-            incidents
-        )
+        if options.people is None:
+            every = vault.incidents.ids(
+                start=options.start, end=options.end, kinds=options.kinds, include_private=True
+            )
+            private_gaps = len(every) - len(incidents)
+        else:
+            every_list = select_incidents(vault, replace(options, include_private=True))
+            private_gaps = len(every_list) - len(incidents)
     people = {p.id: p for p in vault.people.list()}
     orders_store = getattr(vault, "orders", None)
     return ReportData(
@@ -427,8 +432,8 @@ def collect(
         history=history,
         check_ok=check_ok,
         check_problems=problems,
-        clock_notes=_clock_notes(everything, {i.id for i in incidents}, generated_at),
-        firsts=_firsts(whole, options),
+        clock_notes=_clock_notes(incidents, generated_at),
+        firsts=_firsts([*earlier, *incidents], options),
         private_gaps=private_gaps,
         people_then=_people_then(vault, incidents, people),
         orders=list(orders_store.list()) if orders_store is not None else [],

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
-from safediary.core.report import about, exhibits, sections, summary
+from safediary.core.report import about, bundle, exhibits, sections, summary
 from safediary.core.report.data import (
     CancelFn,
     ProgressFn,
@@ -56,9 +56,11 @@ from safediary.core.report.text import (
 __all__ = [
     "ReportCancelled",
     "ReportOptions",
+    "render_data",
     "render_report",
     "save_pdf",
     "select_incidents",
+    "write_bundle",
     "write_report",
 ]
 
@@ -264,6 +266,19 @@ def render_report(
     tracker = _Progress(progress, cancel)
     tracker.report(0)
     data = collect(vault, options, cancel=tracker.check)
+    return render_data(vault, data, progress=progress, cancel=cancel)
+
+
+def render_data(
+    vault: Any,
+    data: ReportData,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> bytes:
+    """Lay out a report from data already gathered by ``collect`` (the bundle uses this so
+    its manifest and its report share one selection and one set of exhibit marks)."""
+    options = data.options
+    tracker = _Progress(progress, cancel)
     data.pictures = exhibits.load_pictures(vault, data, tracker.check)
     tracker.report(_GATHERED)
     st = Styles()
@@ -312,6 +327,28 @@ def render_report(
     doc.build(story, canvasmaker=make_canvas)
     tracker.report(PROGRESS_TOTAL)
     return buffer.getvalue()
+
+
+def write_bundle(
+    vault: Any,
+    dest_folder: Path | str,
+    options: ReportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    *,
+    make_zip: bool = False,
+) -> Path:
+    """Write the report, exact copies of its exhibits, manifests and HOW-TO-VERIFY.txt
+    into a new folder; see :mod:`safediary.core.report.bundle`. Returns the new folder."""
+    return bundle.write_bundle(
+        vault,
+        Path(dest_folder),
+        options or ReportOptions(),
+        render=render_data,
+        progress=progress,
+        cancel=cancel,
+        make_zip=make_zip,
+    )
 
 
 def write_report(

@@ -53,7 +53,6 @@ class Styles:
             textColor=INK,
             alignment=TA_LEFT,
             splitLongWords=1,
-            bulletFontName=SANS,  # bullets in the embedded font, not Helvetica
             allowWidows=1,
             allowOrphans=1,
         )
