@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from safediary.core import Vault
-from safediary.core.checklist import ChecklistAnswers
+from safediary.core.checklist.checklist import ChecklistAnswers
 from safediary.core.diary import incidents
 from safediary.core.errors import InvalidInput
 from safediary.core.pattern.pattern import summarize
@@ -133,6 +133,8 @@ def test_feelings_and_effect_on_daily_life_have_separate_switches(diary: Vault) 
 def test_exhibit_marks_come_from_the_initials_or_an_explicit_prefix(diary: Vault) -> None:
     assert initials("Rebecca Jane Wilson") == "RJW"
     assert initials("  ") == ""
+    assert initials("Łucja Żak-Ørsted") == "LZO"
+    assert initials("李小龙") == ""  # exhibit marks are Latin capitals; EX/1 … then
     named = text_of(render_report(diary, ReportOptions(user_name="Rebecca Wilson")))
     assert "RW/1" in named and "E-1 in the diary" in named
     explicit = text_of(render_report(diary, ReportOptions(exhibit_prefix="dc7")))

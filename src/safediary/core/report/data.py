@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -84,10 +85,21 @@ class ReportOptions:
         return self.exhibit_prefix or initials(self.user_name) or "EX"
 
 
+_LATIN = {"Ł": "L", "Ø": "O", "Đ": "D", "Æ": "A", "Œ": "O", "Þ": "T", "ẞ": "S"}
+
+
 def initials(name: str) -> str:
-    """``Rebecca Jane Wilson`` → ``RJW`` (letters only, at most four)."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha()]
-    return "".join(w[0] for w in words)[:4].upper() if words else ""
+    """``Rebecca Jane Wilson`` → ``RJW``: Latin capitals only (accents dropped, at most
+    four), as exhibit labels are written; a name in another script gives ``""``."""
+    out = ""
+    for word in re.split(r"[\s\-]+", name):
+        if not word:
+            continue
+        first = word[0].upper()
+        first = _LATIN.get(first, unicodedata.normalize("NFKD", first)[:1])
+        if "A" <= first <= "Z":
+            out += first
+    return out[:4]
 
 
 @dataclass(frozen=True)

@@ -591,8 +591,7 @@ def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> St
             ParagraphStyle("thumbCaption", st.label, spaceBefore=6),
         )
         caption.keepWithNext = 1
-        if isinstance(story[-1], Paragraph):
-            story[-1].keepWithNext = 1
+        story[-1].keepWithNext = 1
         story += [caption, thumbs]
     for revision in data.history.get(incident.id, [])[:-1]:
         story += _earlier_version(revision, incident, data, st)
