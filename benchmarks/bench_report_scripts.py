@@ -103,8 +103,10 @@ def main() -> int:
                 f"{len(glyphs.notdef)} glyph-0",
                 flush=True,
             )
-        ratio = results["mixed scripts"]["seconds"] / results["Latin-only"]["seconds"]
-        print(f"{'mixed / Latin-only':<40} {ratio:7.2f} x   (target: mixed < 10 s)")
+        mixed, latin = results["mixed scripts"], results["Latin-only"]
+        print(f"{'mixed / Latin-only, wall time':<40} {mixed['seconds'] / latin['seconds']:7.2f} x")
+        print(f"{'mixed / Latin-only, CPU time':<40} {mixed['cpu'] / latin['cpu']:7.2f} x")
+        print("target: the mixed report under 10 s (wall time on an unloaded machine ~ CPU time)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -168,7 +168,24 @@ def check_fonts(ctx: _Context) -> str:
     _require(not lacking, f"no bundled font draws {', '.join(lacking)}")
     for font in set(drawn.values()):
         load(str(font))
-    return f"{len(FONT_FILES)} report fonts; every script has one ({', '.join(drawn)})"
+    shaped = _shaped_pdf(" ".join(_SCRIPT_LETTERS.values()) + " كان ينتظرني क्षमा")
+    _require(shaped.startswith(b"%PDF"), "shaped text did not make a PDF")
+    return (
+        f"{len(FONT_FILES)} report fonts; every script has one and shapes "
+        f"({', '.join(drawn)})"
+    )
+
+
+def _shaped_pdf(text: str) -> bytes:
+    """A one-paragraph PDF through the shaping engine (HarfBuzz, bidi, fallback)."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from safediary.core.report.shaping import ShapedParagraph
+    from safediary.core.report.text import Styles, markup
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([ShapedParagraph(markup(text), Styles().body)])
+    return buffer.getvalue()
 
 
 def check_report(ctx: _Context) -> str:

@@ -472,7 +472,7 @@ def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> S
     return story
 
 
-def _entry_header(incident: Incident, st: Styles) -> Paragraph:
+def _entry_header(incident: Incident, st: Styles) -> Flowable:
     title = f"Entry No. {incident.number}"
     if incident.private:
         title += " (marked private)"

@@ -258,7 +258,7 @@ def shorten(text: str, limit: int) -> tuple[str, bool]:
     return text[: cut if cut > 0 else limit].rstrip() + " …", True
 
 
-def cell(text: str, style: ParagraphStyle) -> Paragraph:
+def cell(text: str, style: ParagraphStyle) -> Flowable:
     """A table-cell paragraph for short user text (callers bound its length)."""
     return Paragraph(markup(text), style)
 
