@@ -132,3 +132,54 @@ def test_text_copied_from_another_program_is_left_alone(qtbot, opened) -> None: 
     QApplication.clipboard().setText("shopping list")
     controller.lock()
     assert QApplication.clipboard().text() == "shopping list"
+
+
+# -- item 4: the file dialog remembers no folder ---------------------------------------------
+@pytest.mark.parametrize("chooser", ["choose_files", "choose_folder", "choose_save_path"])
+def test_file_dialogs_leave_no_folder_in_qt_settings(
+    qtbot, controller, location, tmp_path, chooser
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from safediary.gui import widgets
+
+    secret = tmp_path / "Refuge flat Leeds"
+    secret.mkdir()
+    (secret / "photo.txt").write_text("x")
+
+    def answer() -> None:
+        dialogs = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QFileDialog) and w.isVisible()
+        ]
+        if not dialogs:
+            QTimer.singleShot(50, answer)
+            return
+        dialogs[0].setDirectory(str(secret))
+        dialogs[0].selectFile("photo.txt")
+        dialogs[0].done(QFileDialog.DialogCode.Accepted)
+
+    QTimer.singleShot(50, answer)
+    fn = getattr(widgets, chooser)
+    if chooser == "choose_save_path":
+        fn(None, "Save", "report.pdf")
+    else:
+        fn(None, "Choose")
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # any late destructor
+    conf = location.root / "qt" / "QtProject.conf"
+    text = conf.read_text("latin-1") if conf.exists() else ""
+    assert "Refuge" not in text and str(tmp_path) not in text
+
+
+def test_folders_remembered_by_an_older_version_are_forgotten_at_start(qtbot, location) -> None:  # type: ignore[no-untyped-def]
+    from safediary.gui.application import AppController, keep_qt_settings_inside
+
+    conf = location.root / "qt" / "QtProject.conf"
+    conf.parent.mkdir()
+    conf.write_text("[FileDialog]\nlastVisited=file:///home/me/Refuge\nhistory=file:///x\n")
+    keep_qt_settings_inside(location)
+    AppController(location)
+    assert "Refuge" not in conf.read_text()

@@ -49,6 +49,9 @@ class AppController(QObject):
         from safediary.gui.clipboard import guard_every_copy
 
         guard_every_copy()  # Ctrl+C in any field: marked secret, expires, cleared on lock
+        from safediary.gui.widgets import forget_file_dialog_history
+
+        forget_file_dialog_history()  # folders an older version let the file dialog remember
 
     # -- windows ------------------------------------------------------------------
     @property

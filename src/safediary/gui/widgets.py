@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -130,8 +131,8 @@ def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = Fal
     return box
 
 
-def _forget_file_dialog_history() -> None:
-    """Qt's own file dialog remembers folders in 'QtProject' settings; remove them."""
+def forget_file_dialog_history() -> None:
+    """Qt's own file dialog remembers folders in 'QtProject' settings; remove them all."""
     settings = QSettings(QSettings.Scope.UserScope, "QtProject")
     settings.remove("FileDialog")
     settings.sync()
@@ -153,9 +154,11 @@ def _run_file_dialog(dialog: QFileDialog) -> list[Path]:
         return [Path(p) for p in dialog.selectedFiles()]
     finally:
         dialog.setHistory([])
-        dialog.deleteLater()
+        # The dialog saves its folder memory in its destructor: run that now, then wipe it.
+        # (deleteLater ran it after the wipe, leaving the folders in QtProject.conf.)
+        shiboken6.delete(dialog)
         with contextlib.suppress(Exception):
-            _forget_file_dialog_history()
+            forget_file_dialog_history()
 
 
 def choose_files(parent: QWidget | None, title: str = "Choose files to keep") -> list[Path]:
