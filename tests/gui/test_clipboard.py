@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication
 
-from safediary.gui.clipboard import SecretClipboard, clear_clipboard_if_ours, copy_secret
+from safediary.gui.protection.clipboard import SecretClipboard, clear_clipboard_if_ours, copy_secret
 
 
 def test_copied_text_is_marked_secret(qapp: QApplication) -> None:

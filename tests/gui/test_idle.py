@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from safediary.gui.idle import IdleLock, close_all_dialogs
+from safediary.gui.protection.idle_lock import IdleLock, close_all_dialogs
 
 SHORT = 0.2 / 60  # 200 ms, in minutes
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from safediary.core import Vault
-from safediary.gui import clipboard as clip
-from safediary.gui.quickexit import (
+from safediary.gui.protection import clipboard as clip
+from safediary.gui.protection.quick_exit import (
     AfterExit,
     AfterExitKind,
     QuickExit,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from safediary.gui.quickexit import AfterExitKind
+from safediary.gui.protection.quick_exit import AfterExitKind
 
 pytestmark = pytest.mark.gui
 
 
 def _protection(controller):  # type: ignore[no-untyped-def]
-    from safediary.gui import quickexit
+    from safediary.gui.protection import quick_exit as quickexit
 
     return quickexit._protection
 

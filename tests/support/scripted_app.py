@@ -31,7 +31,7 @@ from safediary.app import main
 from safediary.core import Vault
 from safediary.core.vault import keys
 from safediary.gui.application import AppController
-from safediary.gui.quickexit import Protection
+from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.workers import runner
 
 INCIDENT_TEXT = "Saved before the quick exit."

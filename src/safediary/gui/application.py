@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
 from safediary.gui.icons import app_icon
-from safediary.gui.quickexit import Protection
+from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.scripts import install_fonts
 from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
 from safediary.gui.workers import runner
@@ -46,7 +46,7 @@ class AppController(QObject):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.protection = Protection(self, app)  # quick exit, idle and screen lock, concealment
-        from safediary.gui.clipboard import guard_every_copy
+        from safediary.gui.protection.clipboard import guard_every_copy
 
         guard_every_copy()  # Ctrl+C in any field: marked secret, expires, cleared on lock
         from safediary.gui.widgets import forget_file_dialog_history
@@ -159,13 +159,13 @@ class AppController(QObject):
         if window is not None:
             window.close_dialogs()  # type: ignore[attr-defined]
             window.hide()
-        from safediary.gui.idle import close_all_dialogs
+        from safediary.gui.protection.idle_lock import close_all_dialogs
 
         close_all_dialogs()  # message boxes, menus, anything the list above missed
         from safediary.host.sandbox import kill_all as kill_decoders
 
         kill_decoders()  # a file being decoded for a viewer is plaintext in another process
-        from safediary.gui.clipboard import clear_clipboard_if_ours
+        from safediary.gui.protection.clipboard import clear_clipboard_if_ours
 
         clear_clipboard_if_ours()  # diary text copied with Ctrl+C goes with the lock
         for widget in QApplication.topLevelWidgets():

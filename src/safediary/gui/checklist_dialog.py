@@ -43,7 +43,7 @@ from safediary.core.checklist.checklist import (
 )
 from safediary.core.errors import VaultError
 from safediary.core.timeutil import now
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
 DRAFT_KEY = "checklist:new"

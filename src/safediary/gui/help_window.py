@@ -29,7 +29,7 @@ from safediary.core.help.help import (
     list_pages,
 )
 from safediary.gui import widgets
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, heading
 
 CONTACTS_KEY = "contacts"

@@ -33,7 +33,7 @@ from safediary.gui.incident_model import (
     evidence_counts,
     load_ids,
 )
-from safediary.gui.quickexit import QuickExitIndicator
+from safediary.gui.protection.quick_exit import QuickExitIndicator
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, button
 

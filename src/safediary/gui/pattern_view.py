@@ -37,7 +37,7 @@ from safediary.core.pattern.pattern import (
     summarize,
 )
 from safediary.core.report.chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

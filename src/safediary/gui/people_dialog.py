@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, heading
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault
 from safediary.core.vault.recovery import groups
 from safediary.gui import widgets
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, heading
 
 KEY_WARNING = (

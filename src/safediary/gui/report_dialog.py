@@ -43,7 +43,7 @@ from safediary.core.diary import taxonomy
 from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.core.report.export import export_csv, export_json
 from safediary.gui import widgets
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner
 from safediary.host import spool

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.gui.quickexit import AfterExit, QuickExitButton
+from safediary.gui.protection.quick_exit import AfterExit, QuickExitButton
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
 

@@ -36,7 +36,7 @@ from safediary.core import Vault
 from safediary.core.messages import AmbiguousDateOrder, Conversation, Message
 from safediary.gui import widgets
 from safediary.gui.messages.model import MessageTableModel, sender_text, when_text
-from safediary.gui.quickexit import QuickExitButton
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import Task, runner
 

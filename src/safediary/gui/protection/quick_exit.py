@@ -46,8 +46,8 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QShowEve
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 from shiboken6 import isValid
 
-from safediary.gui.clipboard import clear_clipboard_if_ours
 from safediary.gui.icons import app_icon
+from safediary.gui.protection.clipboard import clear_clipboard_if_ours
 from safediary.host import spool
 from safediary.host.sandbox import kill_all as kill_decoders
 
@@ -435,9 +435,9 @@ class Protection(QObject):
     def __init__(self, controller: object, app: QApplication) -> None:
         # Owned by the controller: when it goes, every filter below goes with it.
         super().__init__(controller if isinstance(controller, QObject) else app)
-        from safediary.gui.concealment import Concealment
-        from safediary.gui.idle import IdleLock
-        from safediary.gui.screenlock import ScreenLockWatcher
+        from safediary.gui.protection.concealment import Concealment
+        from safediary.gui.protection.idle_lock import IdleLock
+        from safediary.gui.protection.screen_lock import ScreenLockWatcher
 
         self.controller = controller
         self._app = app
@@ -482,7 +482,7 @@ class Protection(QObject):
             lock()
 
     def _screen_locked(self, _reason: str) -> None:
-        from safediary.gui.idle import close_all_dialogs
+        from safediary.gui.protection.idle_lock import close_all_dialogs
 
         if self._is_open():
             close_all_dialogs()

@@ -1,0 +1,1 @@
+"""Protection: quick exit, idle lock, screen lock, concealment, the clipboard."""
