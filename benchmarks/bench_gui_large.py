@@ -84,7 +84,7 @@ def main() -> int:
     vault = Vault.unlock(folder, PASSPHRASE)
     # As in the app, the unlock window was shown first: Qt's first-window costs
     # (style, fonts) are paid before the diary opens.
-    from safediary.gui.unlock import UnlockWindow
+    from safediary.gui.start.unlock import UnlockWindow
 
     unlock = UnlockWindow(folder)
     unlock.show()

@@ -185,8 +185,8 @@ def test_open_a_backup_in_place_with_the_recovery_key(  # type: ignore[no-untype
 
 
 def test_start_screens_offer_a_backup(qtbot, diary: Vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from safediary.gui.first_run import FirstRunWindow
-    from safediary.gui.unlock import UnlockWindow
+    from safediary.gui.start.first_run import FirstRunWindow
+    from safediary.gui.start.unlock import UnlockWindow
 
     report = diary.backup(tmp_path / "b")
     unlock = UnlockWindow(diary.folder)

@@ -11,13 +11,13 @@ import pytest
 from safediary.core import Vault
 from safediary.core.vault import keychain
 from safediary.core.vault.vault import KEYCHAIN_SLOT
-from safediary.gui.keychain_ui import (
+from safediary.gui.start.keychain import (
     TURNED_OFF,
     TURNED_ON,
     RememberSection,
     install_keychain_unlock,
 )
-from safediary.gui.unlock import UnlockWindow
+from safediary.gui.start.unlock import UnlockWindow
 from safediary.host.paths import DataLocation
 from tests.conftest import PASSPHRASE
 from tests.core.test_keychain import MemoryKeyring

@@ -74,7 +74,7 @@ def test_unlock_with_recovery_key_then_offers_a_new_passphrase(qtbot, controller
     window.recovery.setText(key.lower().replace("-", " "))
     with qtbot.waitSignal(window.opened, timeout=10000):
         qtbot.mouseClick(window.unlock_button, Qt.MouseButton.LeftButton)
-    from safediary.gui.change_passphrase import ChangePassphraseDialog
+    from safediary.gui.start.change_passphrase import ChangePassphraseDialog
 
     main = controller.main_window
     qtbot.waitUntil(lambda: any(isinstance(d, ChangePassphraseDialog) for d in main.dialogs))

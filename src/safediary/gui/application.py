@@ -62,7 +62,7 @@ class AppController(QObject):
         """Show first run (no vault yet) or the unlock screen."""
         if Vault.exists(self.location.vault_dir):
             return self.show_unlock()
-        from safediary.gui.first_run import FirstRunWindow
+        from safediary.gui.start.first_run import FirstRunWindow
 
         window = FirstRunWindow(self.location.vault_dir)
         window.opened.connect(self.on_opened)
@@ -70,13 +70,13 @@ class AppController(QObject):
         return self._show_start(window)
 
     def show_unlock(self) -> QWidget:
-        from safediary.gui.unlock import UnlockWindow
+        from safediary.gui.start.unlock import UnlockWindow
 
         window = UnlockWindow(self.location.vault_dir, title=self.title)
         window.opened.connect(self.on_opened)
         window.opened_with_recovery_key.connect(self._after_recovery)
         window.quick_exit_requested.connect(self.quick_exit)
-        from safediary.gui.keychain_ui import install_keychain_unlock
+        from safediary.gui.start.keychain import install_keychain_unlock
 
         install_keychain_unlock(window, self.location)  # only if remembered on this computer
         return self._show_start(window)
@@ -112,7 +112,7 @@ class AppController(QObject):
         self._preferences_changed()
 
     def _after_recovery(self, vault: Vault) -> None:
-        from safediary.gui.change_passphrase import ChangePassphraseDialog
+        from safediary.gui.start.change_passphrase import ChangePassphraseDialog
 
         QTimer.singleShot(0, lambda: self._ask_new_passphrase(ChangePassphraseDialog, vault))
 

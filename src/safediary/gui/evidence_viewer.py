@@ -38,7 +38,7 @@ from safediary.gui.evidence.preview import (
     to_image,
 )
 from safediary.gui.evidence_panel import size_text
-from safediary.gui.first_run import quick_exit_button
+from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import runner
 from safediary.host.sandbox import DEFAULT_TIMEOUT_S, DecodeJob

@@ -37,9 +37,9 @@ from safediary.core.diary.incidents import Incident
 from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
-from safediary.gui.first_run import quick_exit_button
 from safediary.gui.incident_model import kinds_text, when_text
 from safediary.gui.scripts import PlainTextField
+from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button, heading
 
 PROMPTS = [

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault, VaultError
 from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.gui import widgets
-from safediary.gui.first_run import quick_exit_button
 from safediary.gui.incident_model import (
     IncidentTableModel,
     Query,
@@ -35,6 +34,7 @@ from safediary.gui.incident_model import (
 )
 from safediary.gui.protection.quick_exit import QuickExitIndicator
 from safediary.gui.settings import DISGUISE_TITLE, Preferences
+from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button
 
 
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             self.open_recovery_key(key)
 
     def open_recovery_key(self, key: str, *, replaced: bool = False) -> QDialog:
-        from safediary.gui.recovery_key import RecoveryKeyDialog
+        from safediary.gui.start.recovery_key import RecoveryKeyDialog
 
         dialog = RecoveryKeyDialog(self.vault, key, self, replaced=replaced)
         self.track(dialog)
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_change_passphrase(self) -> QDialog:
-        from safediary.gui.change_passphrase import ChangePassphraseDialog
+        from safediary.gui.start.change_passphrase import ChangePassphraseDialog
 
         dialog = ChangePassphraseDialog(self.vault, self)
         self.track(dialog)

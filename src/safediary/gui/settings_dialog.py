@@ -162,7 +162,7 @@ class SettingsDialog(QDialog):
 
         self.remember = None
         if vault is not None and location is not None:  # "Remember on this computer"
-            from safediary.gui.keychain_ui import RememberSection
+            from safediary.gui.start.keychain import RememberSection
 
             computer = QGroupBox("This computer")
             self.remember = RememberSection(vault, location)  # type: ignore[arg-type]

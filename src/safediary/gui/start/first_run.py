@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
-from safediary.gui.strength import assess
+from safediary.gui.start.strength import assess
 from safediary.gui.widgets import PassphraseField, PlainLabel, button, heading, show_toggle
 from safediary.gui.workers import runner
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault, WrongPassphrase
 from safediary.core.errors import InvalidRecoveryKey
 from safediary.gui import widgets
-from safediary.gui.first_run import quick_exit_button
+from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PassphraseField, PlainLabel, button, heading, show_toggle
 from safediary.gui.workers import runner
 

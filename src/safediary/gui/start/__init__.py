@@ -1,0 +1,1 @@
+"""Starting: first run, unlock, changing the passphrase, the keychain, the recovery key."""
