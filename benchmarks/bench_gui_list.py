@@ -25,7 +25,7 @@ def main() -> int:
     from safediary.core import Vault
     from safediary.core.timeutil import now
     from safediary.core.vault import keys
-    from safediary.gui.incident_model import Query, evidence_counts, load_incidents
+    from safediary.gui.diary.model import Query, evidence_counts, load_incidents
     from safediary.gui.main_window import MainWindow
 
     keys.DEFAULT_KDF = keys.KdfParams.fast()

@@ -140,7 +140,7 @@ def sample_image(folder: Path) -> Path:
 
 
 def more_screens(app: QApplication, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
-    from safediary.gui.incident_editor import IncidentEditor
+    from safediary.gui.diary.editor import IncidentEditor
 
     vault = window.vault
     newest = vault.incidents.list(newest_first=True)[2]

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from safediary.core.timeutil import now
 from safediary.gui import widgets
-from safediary.gui.incident_editor import IncidentEditor
+from safediary.gui.diary.editor import IncidentEditor
 from safediary.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui

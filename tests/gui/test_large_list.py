@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from safediary.core import Vault
 from safediary.core.timeutil import now
-from safediary.gui.incident_model import IncidentTableModel
+from safediary.gui.diary.model import IncidentTableModel
 from safediary.gui.main_window import MainWindow
 
 N = 300

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault, VaultError
 from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.gui import widgets
-from safediary.gui.incident_model import (
+from safediary.gui.diary.model import (
     IncidentTableModel,
     Query,
     evidence_counts,
@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_editor(self, incident_id: int | None, draft_key: str | None = None) -> QDialog:
-        from safediary.gui.incident_editor import IncidentEditor
+        from safediary.gui.diary.editor import IncidentEditor
 
         for d in self.dialogs:
             if (
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         return editor
 
     def open_people(self) -> QDialog:
-        from safediary.gui.people_dialog import PeopleDialog
+        from safediary.gui.diary.people import PeopleDialog
 
         dialog = PeopleDialog(self.vault, self)
         dialog.changed.connect(lambda: self.refresh(select_id=self.selected_incident_id()))

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from safediary.gui import widgets
-from safediary.gui.incident_editor import IncidentEditor
+from safediary.gui.diary.editor import IncidentEditor
 from safediary.gui.main_window import MainWindow
 from safediary.gui.messages.window import MessagesWindow
 from tests.core.messages import samples

@@ -418,7 +418,7 @@ class MessagesWindow(QDialog):
         if callable(open_editor):
             editor = open_editor(None)
         else:
-            from safediary.gui.incident_editor import IncidentEditor
+            from safediary.gui.diary.editor import IncidentEditor
 
             editor = IncidentEditor(self.vault, None, self)
             editor.show()

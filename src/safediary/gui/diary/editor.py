@@ -37,7 +37,7 @@ from safediary.core.diary.incidents import Incident
 from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
-from safediary.gui.incident_model import kinds_text, when_text
+from safediary.gui.diary.model import kinds_text, when_text
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button, heading
@@ -632,7 +632,7 @@ class IncidentEditor(QDialog):
 
     # -- people ---------------------------------------------------------------------
     def add_person(self) -> None:
-        from safediary.gui.people_dialog import PersonForm
+        from safediary.gui.diary.people import PersonForm
 
         form = PersonForm(self.vault, None, self)
         form.saved.connect(self._person_added)

@@ -1,0 +1,1 @@
+"""The diary on screen: the list of entries, the entry editor, people."""
