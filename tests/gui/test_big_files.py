@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safediary.gui.evidence_panel import CopyMeter, time_left_text
+from safediary.gui.evidence.panel import CopyMeter, time_left_text
 from safediary.gui.workers import Task, runner
 
 GB = 1024**3

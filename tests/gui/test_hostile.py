@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from safediary.core import Vault
-from safediary.gui.evidence_viewer import EvidenceViewer
+from safediary.gui.evidence.viewer import EvidenceViewer
 from safediary.gui.main_window import MainWindow
 from safediary.host import sandbox
 from tests.conftest import PASSPHRASE

@@ -353,7 +353,7 @@ class IncidentEditor(QDialog):
         return page
 
     def _evidence_panel(self) -> QWidget:
-        from safediary.gui.evidence_panel import EvidencePanel
+        from safediary.gui.evidence.panel import EvidencePanel
 
         panel = EvidencePanel(self.vault, self)
         panel.changed.connect(self.evidence_changed)

@@ -346,7 +346,7 @@ class EvidencePanel(QWidget):
         return self.view(int(items[0].data(0, Qt.ItemDataRole.UserRole)))
 
     def view(self, evidence_id: int) -> QWidget:
-        from safediary.gui.evidence_viewer import EvidenceViewer
+        from safediary.gui.evidence.viewer import EvidenceViewer
 
         viewer = EvidenceViewer(self.vault, evidence_id, self.window())
         track = getattr(self.window().parentWidget(), "track", None)

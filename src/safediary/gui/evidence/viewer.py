@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
+from safediary.gui.evidence.panel import size_text
 from safediary.gui.evidence.preview import (
     NOT_SHOWN,
     NOT_SHOWN_HINT,
@@ -37,7 +38,6 @@ from safediary.gui.evidence.preview import (
     load_preview,
     to_image,
 )
-from safediary.gui.evidence_panel import size_text
 from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import runner
