@@ -10,7 +10,7 @@ import pytest
 
 from safediary.core import Vault
 from safediary.core.evidence.blobs import segment_path
-from safediary.gui.backup_ui import (
+from safediary.gui.backup.dialogs import (
     BackupDialog,
     OpenBackupDialog,
     VerifyDialog,

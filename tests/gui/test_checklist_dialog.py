@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from safediary.core import Vault
 from safediary.core.checklist.checklist import QUESTION_IDS, SOURCE_NOTE, Answer, ChecklistAnswers
 from safediary.core.timeutil import now
-from safediary.gui.checklist_dialog import DRAFT_KEY, ChecklistDialog
+from safediary.gui.checklist.dialog import DRAFT_KEY, ChecklistDialog
 
 NOTE = 'He said <b>"you\'ll regret this"</b> & left'
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from safediary.core import Vault
 from safediary.core.diary import taxonomy
 from safediary.core.pattern.pattern import summarize
-from safediary.gui.pattern_view import PatternView
+from safediary.gui.pattern.view import PatternView
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 3, 20)  # recent window 21 Feb – 20 Mar; previous 24 Jan – 20 Feb
@@ -149,7 +149,7 @@ def test_long_spans_are_shown_by_month(qtbot: QtBot, vault: Vault) -> None:
 def test_opened_from_the_main_window(qtbot: QtBot, filled: Vault) -> None:
     from PySide6.QtWidgets import QPushButton
 
-    from safediary.gui.checklist_dialog import ChecklistDialog
+    from safediary.gui.checklist.dialog import ChecklistDialog
     from safediary.gui.main_window import MainWindow
 
     window = MainWindow(filled)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from safediary.core import Vault
 from safediary.gui import widgets
-from safediary.gui.report_dialog import ReportDialog
+from safediary.gui.report.dialog import ReportDialog
 from safediary.gui.workers import runner
 from safediary.host import spool
 

@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_checklist(self) -> QDialog:
-        from safediary.gui.checklist_dialog import ChecklistDialog
+        from safediary.gui.checklist.dialog import ChecklistDialog
 
         dialog = ChecklistDialog(self.vault, self)
         self.track(dialog)
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_pattern(self) -> QDialog:
-        from safediary.gui.pattern_view import PatternView
+        from safediary.gui.pattern.view import PatternView
 
         dialog = PatternView(self.vault, self)
         self.track(dialog)
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_help(self) -> QWidget:
-        from safediary.gui.help_window import HelpWindow
+        from safediary.gui.help.window import HelpWindow
 
         dialog = HelpWindow(self.vault, self)
         self.track(dialog)
@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
         self.preferences_changed.emit()
 
     def open_report(self) -> QWidget | None:
-        if importlib.util.find_spec("safediary.gui.report_dialog") is None:
+        if importlib.util.find_spec("safediary.gui.report.dialog") is None:
             widgets.inform(
                 self,
                 "Report",
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
                 "Everything you have written is safe in your diary.",
             )
             return None
-        from safediary.gui.report_dialog import ReportDialog
+        from safediary.gui.report.dialog import ReportDialog
 
         dialog = ReportDialog(self.vault, parent=self)
         self.track(dialog)
@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_backup(self) -> QDialog:
-        from safediary.gui.backup_ui import BackupDialog
+        from safediary.gui.backup.dialogs import BackupDialog
 
         dialog = BackupDialog(self.vault, self)
         self.track(dialog)
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_check(self) -> QDialog:
-        from safediary.gui.backup_ui import VerifyDialog
+        from safediary.gui.backup.dialogs import VerifyDialog
 
         dialog = VerifyDialog(self.vault, self)
         self.track(dialog)
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _remind_backup(self) -> None:
-        from safediary.gui.backup_ui import install_reminder
+        from safediary.gui.backup.dialogs import install_reminder
 
         self.backup_reminder = install_reminder(self, self.prefs.backup_reminder_days)
 

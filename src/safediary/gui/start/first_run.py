@@ -114,7 +114,7 @@ class FirstRunWindow(QWidget):
 
     def open_backup(self) -> QWidget:
         """Restore a backup as the diary (or open it where it is) instead of starting anew."""
-        from safediary.gui.backup_ui import OpenBackupDialog
+        from safediary.gui.backup.dialogs import OpenBackupDialog
 
         dialog = OpenBackupDialog(self.vault_dir, self)
         dialog.unlocked.connect(self.opened.emit)

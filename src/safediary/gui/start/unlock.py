@@ -190,7 +190,7 @@ class UnlockWindow(QWidget):
 
     def open_backup(self) -> QWidget:
         """"Open a backup…": a backup opened there is handled like a normal unlock."""
-        from safediary.gui.backup_ui import OpenBackupDialog
+        from safediary.gui.backup.dialogs import OpenBackupDialog
 
         dialog = OpenBackupDialog(self.vault_dir, self)
         dialog.unlocked.connect(lambda vault: self._opened(vault, False))

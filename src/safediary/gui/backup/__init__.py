@@ -1,0 +1,1 @@
+"""Backup on screen: make, check and open a backup; the reminder."""

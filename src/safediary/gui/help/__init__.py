@@ -1,0 +1,1 @@
+"""The offline help window and the list of whom to call."""

@@ -1,0 +1,1 @@
+"""The pattern view: incidents over time by kind."""

@@ -1,0 +1,1 @@
+"""The report dialog: choose, preview, print or save."""
