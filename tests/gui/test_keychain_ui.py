@@ -134,8 +134,8 @@ def test_one_click_unlock_failure_falls_back_to_the_passphrase(
 def test_settings_dialog_carries_the_section(
     qtbot, installed: DataLocation, opened: Vault, memory_keyring: MemoryKeyring
 ) -> None:
-    from safediary.gui.settings import Preferences
-    from safediary.gui.settings_dialog import SettingsDialog
+    from safediary.gui.settings.dialog import SettingsDialog
+    from safediary.gui.settings.preferences import Preferences
 
     dialog = SettingsDialog(Preferences(), vault=opened, location=installed)
     qtbot.addWidget(dialog)

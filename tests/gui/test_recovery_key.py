@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from safediary.core import Vault, WrongPassphrase
 from safediary.gui import widgets
 from safediary.gui.main_window import MainWindow
-from safediary.gui.settings import Preferences
-from safediary.gui.settings_dialog import SettingsDialog
+from safediary.gui.settings.dialog import SettingsDialog
+from safediary.gui.settings.preferences import Preferences
 from safediary.gui.start import recovery_key as rk
 from tests.conftest import PASSPHRASE
 

@@ -52,7 +52,7 @@ def test_fields_keep_their_height_and_words_their_plural(qtbot, vault) -> None:
     from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
     from safediary.gui.main_window import MainWindow
-    from safediary.gui.settings import Preferences
+    from safediary.gui.settings.preferences import Preferences
 
     window = MainWindow(vault, prefs=Preferences(auto_lock_minutes=1, backup_reminder_days=1))
     qtbot.addWidget(window)

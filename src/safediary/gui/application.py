@@ -13,7 +13,7 @@ from safediary.core import Vault
 from safediary.gui.icons import app_icon
 from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.scripts import install_fonts
-from safediary.gui.settings import DISGUISE_TITLE, AppSettings, Preferences
+from safediary.gui.settings.preferences import DISGUISE_TITLE, AppSettings, Preferences
 from safediary.gui.workers import runner
 from safediary.host.paths import DataLocation
 

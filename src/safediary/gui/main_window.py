@@ -33,7 +33,7 @@ from safediary.gui.diary.model import (
     load_ids,
 )
 from safediary.gui.protection.quick_exit import QuickExitIndicator
-from safediary.gui.settings import DISGUISE_TITLE, Preferences
+from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
 from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button
 
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_settings(self) -> QDialog:
-        from safediary.gui.settings_dialog import SettingsDialog
+        from safediary.gui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(
             self.prefs, self, vault=self.vault, location=getattr(self, "location", None)

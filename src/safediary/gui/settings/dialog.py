@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.gui.protection.quick_exit import AfterExit, QuickExitButton
-from safediary.gui.settings import DISGUISE_TITLE, Preferences
+from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
 
 
@@ -153,7 +153,7 @@ class SettingsDialog(QDialog):
 
         self.keys = None
         if vault is not None:  # change the passphrase, make a new recovery key
-            from safediary.gui.key_settings import KeysSection
+            from safediary.gui.settings.keys import KeysSection
 
             keys_box = QGroupBox("Passphrase and recovery key")
             self.keys = KeysSection()

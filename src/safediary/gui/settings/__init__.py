@@ -1,0 +1,1 @@
+"""Settings: preferences kept in settings.ini and the dialog that changes them."""
