@@ -21,7 +21,7 @@ from _util import line
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fault_harness import LoopResult, run_loop
+from tests.support.fault_harness import LoopResult, run_loop
 
 
 def main() -> int:

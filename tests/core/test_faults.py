@@ -31,7 +31,7 @@ from safediary.core.evidence import blobs as bs
 from safediary.core.vault.db import DB_FILE
 from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, load_slot_files
 from tests.conftest import PASSPHRASE
-from tests.fault_harness import run_loop
+from tests.support.fault_harness import run_loop
 
 WHEN = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
 EXT4_IOC_SHUTDOWN = 0x8004587D  # _IOR('X', 125, __u32)

@@ -17,7 +17,7 @@ import pytest
 from safediary.host import isolation, paths
 from safediary.host.paths import DataLocation
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HOST_VARIABLES = (
     "HOME",
     "TMPDIR",

@@ -20,7 +20,7 @@ from safediary.gui.start.keychain import (
 from safediary.gui.start.unlock import UnlockWindow
 from safediary.host.paths import DataLocation
 from tests.conftest import PASSPHRASE
-from tests.core.test_keychain import MemoryKeyring
+from tests.core.vault.test_keychain import MemoryKeyring
 
 
 @pytest.fixture
