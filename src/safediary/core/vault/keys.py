@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -61,6 +65,33 @@ class KdfParams:
     def fast(cls) -> KdfParams:
         """Cheap parameters for tests only: the same algorithm, less work."""
         return cls(time_cost=1, memory_kib=8192, parallelism=1)
+
+
+# Bounds for costs read from a key file, checked before any work: a planted file with
+# a 16 GiB or 2**31 cost must not hang unlock. The budget allows 4x today's default.
+KDF_TIME_MAX = 10
+KDF_MEMORY_MIN_KIB = 8192
+KDF_MEMORY_MAX_KIB = 1 << 20  # 1 GiB
+KDF_LANES_MAX = 16
+KDF_WORK_MAX = 4 * 2 * 262144  # time_cost x memory_kib
+KEYS_FILE_MAX = 256 * 1024  # bytes; a real key file is about 2 KB
+
+
+def checked_kdf_params(kdf: Any) -> KdfParams:
+    """Argon2 costs from a key file, refused (ValueError) unless plain ints within bounds."""
+    if not isinstance(kdf, dict) or kdf.get("alg", "argon2id") != "argon2id":
+        raise ValueError("unknown key derivation")
+    t, m, p = kdf.get("t"), kdf.get("m"), kdf.get("p")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (t, m, p)):
+        raise ValueError("Argon2 costs must be whole numbers")
+    assert isinstance(t, int) and isinstance(m, int) and isinstance(p, int)
+    if not (1 <= t <= KDF_TIME_MAX and 1 <= p <= KDF_LANES_MAX):
+        raise ValueError("Argon2 time or lanes out of bounds")
+    if not (KDF_MEMORY_MIN_KIB <= m <= KDF_MEMORY_MAX_KIB and m >= 8 * p):
+        raise ValueError("Argon2 memory out of bounds")
+    if t * m > KDF_WORK_MAX:
+        raise ValueError("Argon2 work out of bounds")
+    return KdfParams(t, m, p)
 
 
 #: Tuned to about 0.4–0.5 s on a 2-core machine; a module attribute so tests
@@ -200,13 +231,15 @@ class SlotFile:
         slot = self.slots.get("passphrase")
         if slot is None:
             raise VaultCorrupted("The vault's passphrase slot is missing.")
-        kdf = slot["kdf"]
         try:
-            params = KdfParams(int(kdf["t"]), int(kdf["m"]), int(kdf["p"]))
-            salt = _unb64(kdf["salt"])
+            params = checked_kdf_params(slot["kdf"])
+            salt = _unb64(slot["kdf"]["salt"])
         except (KeyError, TypeError, ValueError) as exc:
             raise VaultCorrupted("The vault's key file is damaged.") from exc
-        kek = argon2id(passphrase, salt, params)
+        try:
+            kek = argon2id(passphrase, salt, params)
+        except HashingError as exc:  # e.g. a salt Argon2 refuses: the file was tampered with
+            raise VaultCorrupted("The vault's key file is damaged.") from exc
         return self._unwrap("passphrase", kek, WrongPassphrase("That passphrase is not right."))
 
     def open_secret(self, name: str, secret: bytes, wrong: Exception) -> bytearray:
@@ -293,7 +326,7 @@ def load_slot_files(folder: Path) -> list[SlotFile]:
     for name in (KEYS_FILE, KEYS_COPY):
         path = folder / name
         try:
-            data = path.read_bytes()
+            data = read_small_file(path, KEYS_FILE_MAX)
         except FileNotFoundError:
             continue
         except OSError as exc:
@@ -301,7 +334,9 @@ def load_slot_files(folder: Path) -> list[SlotFile]:
                 f"The vault's key file could not be read ({exc.strerror})."
             ) from exc
         present += 1
-        with contextlib.suppress(ValueError, KeyError, TypeError, UnicodeDecodeError):
+        with contextlib.suppress(
+            ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError, OverflowError
+        ):
             found.append(SlotFile.from_bytes(data))
     if not present:
         raise NotAVault(f"There is no SafeDiary vault in {folder}.")
@@ -312,6 +347,40 @@ def load_slot_files(folder: Path) -> list[SlotFile]:
         )
     found.sort(key=lambda s: s.generation, reverse=True)
     return found
+
+
+def read_small_file(path: Path, limit: int) -> bytes:
+    """Read a file that must be small and regular: never blocks, follows no link.
+
+    A FIFO, a device, a folder, a symlink or anything over ``limit`` bytes raises
+    OSError (a planted FIFO once hung the app at start).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "it is a link, which SafeDiary does not follow") from exc
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, "it is far too large")
+        parts, size = [], 0
+        while size <= limit:
+            part = os.read(fd, limit + 1 - size)
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        data = b"".join(parts)
+        if len(data) > limit:
+            raise OSError(errno.EFBIG, "it is far too large")
+        return data
+    finally:
+        os.close(fd)
 
 
 def wipe(buffer: bytearray | None) -> None:

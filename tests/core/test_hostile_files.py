@@ -1,0 +1,116 @@
+"""Files a stalker can plant in a vault or a backup: each fails plainly and quickly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from safediary.core import Vault, VaultError
+from safediary.core.vault import keys
+from tests.conftest import PASSPHRASE
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _plant_kdf(folder: Path, **kdf: Any) -> None:
+    """Rewrite both key-file copies with other Argon2 costs and a valid checksum."""
+    obj = json.loads((folder / keys.KEYS_FILE).read_bytes())
+    obj.pop("checksum")
+    obj["slots"]["passphrase"]["kdf"].update(kdf)
+    obj["checksum"] = hashlib.sha256(_canonical(obj)).hexdigest()
+    data = json.dumps(obj).encode()
+    for name in (keys.KEYS_FILE, keys.KEYS_COPY):
+        (folder / name).write_bytes(data)
+
+
+def _unlock_fails_fast(folder: Path) -> VaultError:
+    start = time.monotonic()
+    with pytest.raises(VaultError) as caught:
+        Vault.unlock(folder, PASSPHRASE)
+    assert time.monotonic() - start < 2.0
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    "kdf",
+    [
+        {"m": 16 << 20},  # 16 GiB
+        {"t": 2**31},
+        {"t": 0},
+        {"p": 0},
+        {"p": -1},
+        {"m": -1},
+        {"m": 0},
+        {"t": "2"},
+        {"t": 2.5},
+        {"t": True},
+        {"p": 100_000},
+        {"t": 10, "m": 1 << 20},  # each within bounds, together 10 GiB of passes
+        {"salt": ""},
+        {"alg": "scrypt"},
+    ],
+)
+def test_crafted_argon2_costs_are_refused_before_any_work(vault_dir: Path, kdf: dict) -> None:
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    vault.lock()
+    _plant_kdf(vault_dir, **kdf)
+    _unlock_fails_fast(vault_dir)
+
+
+def _plant_both(folder: Path, data: bytes) -> None:
+    for name in (keys.KEYS_FILE, keys.KEYS_COPY):
+        (folder / name).unlink()
+        (folder / name).write_bytes(data)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"format": "safediary-keys", "slots": ' + b"[" * 30_000 + b"]" * 30_000 + b"}",
+        b'{"format": "safediary-keys", "version": 1e999}',
+        b"\xff\xfe garbage",
+        b"",
+        b"{" * (1 << 20),  # larger than any key file
+    ],
+)
+def test_malformed_key_files_are_a_plain_vault_error(vault_dir: Path, content: bytes) -> None:
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    vault.lock()
+    _plant_both(vault_dir, content)
+    _unlock_fails_fast(vault_dir)
+
+
+def test_a_fifo_in_place_of_the_key_file_does_not_hang(vault_dir: Path) -> None:
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    vault.lock()
+    for name in (keys.KEYS_FILE, keys.KEYS_COPY):
+        (vault_dir / name).unlink()
+        os.mkfifo(vault_dir / name)
+    error = _unlock_fails_fast(vault_dir)
+    assert "could not be read" in str(error)
+
+
+def test_a_linked_key_file_is_not_followed(vault_dir: Path, tmp_path: Path) -> None:
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    vault.lock()
+    elsewhere = tmp_path / "elsewhere.keys"
+    for name in (keys.KEYS_FILE, keys.KEYS_COPY):
+        (vault_dir / name).rename(elsewhere)
+        (vault_dir / name).symlink_to(elsewhere)
+    error = _unlock_fails_fast(vault_dir)
+    assert "link" in str(error)
+
+
+def test_the_default_costs_are_within_the_bounds() -> None:
+    for params in (keys.DEFAULT_KDF, keys.KdfParams(), keys.KdfParams.fast()):
+        kdf = {"t": params.time_cost, "m": params.memory_kib, "p": params.parallelism}
+        assert keys.checked_kdf_params(kdf) == params
