@@ -38,7 +38,9 @@ WHEN = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
 # ----------------------------------------------------------------------------- child
 
 
-def _child(folder: Path, log_path: Path, passphrase: str, seed: int) -> None:
+def _child(
+    folder: Path, log_path: Path, passphrase: str, seed: int, rekey_share: float = 0.035
+) -> None:
     from safediary.core import Vault
     from safediary.core.evidence import blobs as bs
     from safediary.core.evidence.evidence import EvidenceStore
@@ -64,6 +66,8 @@ def _child(folder: Path, log_path: Path, passphrase: str, seed: int) -> None:
         step += 1
         token = f"{seed}-{step}-{rng.getrandbits(32):08x}"
         roll = rng.random()
+        if rng.random() < rekey_share:
+            roll = 1.0  # a rekey
         if roll < 0.45 or not ids:
             log(phase="begin", op="add", token=token)
             inc = vault.incidents.add(
@@ -89,11 +93,16 @@ def _child(folder: Path, log_path: Path, passphrase: str, seed: int) -> None:
             ev = vault.evidence.add_file(path, incident_id=rng.choice(ids))
             log(phase="ok", op="evidence", token=token, id=ev.id, sha256=ev.sha256)
             path.unlink()
-        else:
+        elif roll < 1.0:
             new = f"fault harness passphrase {token}"
             log(phase="begin", op="passphrase", passphrase=new)
             vault.change_passphrase(new)
             log(phase="ok", op="passphrase", passphrase=new)
+        else:  # a new master key: database re-encrypted, evidence keys re-wrapped
+            new = f"fault harness rekey {token}"
+            log(phase="begin", op="rekey", passphrase=new)
+            vault.rekey(new)
+            log(phase="ok", op="rekey", passphrase=new)
 
 
 # ----------------------------------------------------------------------------- parent
@@ -163,12 +172,13 @@ def _check(folder: Path, state: _State, entries: list[dict[str, Any]], result: L
                 state.amends[entry["id"]] = (entry["revision"], f"amended {entry['token']}")
             elif entry["op"] == "evidence":
                 state.evidence[entry["id"]] = entry["sha256"]
-            elif entry["op"] == "passphrase":
+            elif entry["op"] in ("passphrase", "rekey"):
                 candidates = [entry["passphrase"]]
     if pending is not None:
         result.in_flight[pending["op"]] += 1
-        if pending["op"] == "passphrase":
-            candidates.append(pending["passphrase"])
+        if pending["op"] in ("passphrase", "rekey"):
+            # the newest passphrase first: an older one may open only an older key-file copy
+            candidates.insert(0, pending["passphrase"])
 
     vault = None
     for i, passphrase in enumerate(candidates):
@@ -177,7 +187,7 @@ def _check(folder: Path, state: _State, entries: list[dict[str, Any]], result: L
         except WrongPassphrase:
             continue
         state.passphrase = passphrase
-        if i > 0:
+        if i == 0 and len(candidates) > 1:
             result.opened_with_in_flight_passphrase += 1
             result.in_flight_committed += 1
         break
@@ -237,6 +247,13 @@ def _check(folder: Path, state: _State, entries: list[dict[str, Any]], result: L
         orphans = bs.list_blob_ids(folder / "evidence") - {r[0] for r in rows}
         if orphans:
             fail(f"{where}: orphan blobs not swept: {sorted(orphans)}")
+        held = list((folder / "quarantine").glob("*"))
+        if held:  # an interrupted import must be tidied by its journal, never set aside
+            fail(f"{where}: files quarantined: {[p.name for p in held]}")
+        if (folder / "diary.db.rekey").exists():
+            fail(f"{where}: the re-encrypted copy of an interrupted rekey was left behind")
+        if vault.open_warnings:
+            fail(f"{where}: warnings at unlock: {vault.open_warnings}")
     finally:
         vault.lock()
 
@@ -249,6 +266,7 @@ def run_loop(
     max_delay: float = 0.3,
     fresh_every: int = 25,
     report: Callable[[LoopResult], None] | None = None,
+    rekey_share: float = 0.035,
 ) -> LoopResult:
     """Run ``iterations`` child/kill/check rounds under ``workdir``; return the counts."""
     from safediary.core import Vault
@@ -268,7 +286,7 @@ def run_loop(
         log_path = workdir / f"log-{n}.jsonl"
         child = subprocess.Popen(
             [sys.executable, __file__, str(folder), str(log_path), state.passphrase,
-             str(rng.getrandbits(32))],
+             str(rng.getrandbits(32)), str(rekey_share)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -299,4 +317,5 @@ def run_loop(
 
 
 if __name__ == "__main__":
-    _child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+    _child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
+           float(sys.argv[5]) if len(sys.argv) > 5 else 0.035)

@@ -16,18 +16,33 @@ import sqlcipher3
 
 from safediary.core import InvalidInput, Vault, ledger
 from safediary.core.diary import incidents
-from safediary.core.vault.keys import hkdf
+from safediary.core.vault.keys import hkdf, load_slot_files
 from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
 
 WHEN = datetime(2026, 4, 18, 21, 30, tzinfo=UTC)
 
 
-def _tamper(vault: Vault, *sql: str | tuple[str, tuple[object, ...]]) -> Vault:
-    """Lock the vault, run raw SQL with its key, and unlock it again."""
-    key = hkdf(vault._require_master(), DB_KEY_INFO)
+def _tamper(
+    vault: Vault, *sql: str | tuple[str, tuple[object, ...]], old_key_file: bool = False
+) -> Vault:
+    """Lock the vault, run raw SQL with its key, and unlock it again.
+
+    ``old_key_file``: also rewrite the key file as a version-1 file (written before
+    the key file recorded the database's chain).
+    """
+    master = bytes(vault._require_master())
+    key = hkdf(master, DB_KEY_INFO)
     folder = vault.folder
     vault.lock()
+    if old_key_file:
+        slots = load_slot_files(folder)[0]
+        slots.db = None
+        slots.generation += 1
+        slots.version = 1
+        slots.mac = slots.compute_mac(master)
+        for name in ("vault.keys", "vault.keys.b"):
+            (folder / name).write_bytes(slots.to_bytes())
     with contextlib.closing(
         sqlcipher3.connect(str(folder / "diary.db"), isolation_level=None)
     ) as c:
@@ -251,6 +266,7 @@ def test_existing_diary_is_brought_under_the_chain(vault: Vault, tmp_path: Path)
         "ALTER TABLE evidence DROP COLUMN original_location",
         "DELETE FROM meta WHERE key IN ('ledger_head', 'ledger_count')",
         "PRAGMA user_version = 4",
+        old_key_file=True,
     )
     try:
         report = opened.verify()

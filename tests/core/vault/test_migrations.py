@@ -12,7 +12,7 @@ import sqlcipher3
 
 from safediary.core import Vault, VaultError
 from safediary.core.vault.db import DB_FILE
-from safediary.core.vault.keys import hkdf
+from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, hkdf, load_slot_files
 from safediary.core.vault.schema import MIGRATIONS, SCHEMA_VERSION
 from safediary.core.vault.vault import DB_KEY_INFO
 from tests.conftest import PASSPHRASE
@@ -47,9 +47,16 @@ def v1_vault(vault: Vault) -> tuple[Path, bytes, list[str]]:
         vault.incidents.add(WHEN, description=f"{MARKER} {i}")
     vault.incidents.amend(1, description=f"{MARKER} amended")
     texts = [i.description for i in vault.incidents.list()]
-    key = hkdf(vault._require_master(), DB_KEY_INFO)
+    master = bytes(vault._require_master())
+    key = hkdf(master, DB_KEY_INFO)
     folder = vault.folder
     vault.lock()
+    # a key file as written then: version 1, no record of the database's chain
+    slots = load_slot_files(folder)[0]
+    slots.db, slots.version = None, 1
+    slots.mac = slots.compute_mac(master)
+    for name in (KEYS_FILE, KEYS_COPY):
+        (folder / name).write_bytes(slots.to_bytes())
     keep = _v1_objects()
     with contextlib.closing(_open_raw(folder / DB_FILE, key)) as conn:
         later = conn.execute(

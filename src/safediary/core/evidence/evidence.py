@@ -3,7 +3,8 @@
 Import is one pass over the source (read → SHA-256 → encrypt → write → fsync,
 see :mod:`safediary.core.evidence.blobs`), then one database transaction that inserts
 the record: that transaction is the commit point. A crash before it leaves only
-a blob with no row, which :meth:`EvidenceStore.sweep_orphans` removes at the
+a blob with no row (and an import-journal marker), which
+:meth:`EvidenceStore.sweep_orphans` removes at the
 next unlock. Records are never deleted: ``remove`` is a recorded action that
 keeps the row (with when and why) and deletes the stored copy only when no
 other live record shares it. Identical files may share one blob but are always
@@ -40,6 +41,7 @@ from safediary.core.evidence import media
 from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.fsutil import storage_error
 from safediary.core.timeutil import from_text, now, to_text
+from safediary.core.vault import tidy
 
 if TYPE_CHECKING:
     from safediary.core.vault.db import Database, _Tx
@@ -223,6 +225,11 @@ class EvidenceStore:
             return self._is_locked() or (cancel is not None and bool(cancel()))
 
         try:
+            tidy.journal_start(self.root, blob_id)
+        except BaseException:
+            os.close(source.fd)
+            raise
+        try:
             with os.fdopen(source.fd, "rb", buffering=0, closefd=True) as fh:
                 info = blobstore.write_blob(
                     self.root,
@@ -237,7 +244,11 @@ class EvidenceStore:
                 after = os.fstat(fh.fileno())
         except OSError as exc:  # closing the source failed after a good write
             blobstore.delete_blob(self.root, blob_id)
+            tidy.journal_end(self.root, blob_id)
             raise _source_error(exc, source.name) from exc
+        except BaseException:
+            tidy.journal_end(self.root, blob_id)  # write_blob removed its own files
+            raise
         try:
             if after.st_size != info.size or after.st_mtime_ns != source.mtime_ns:
                 raise InvalidInput(
@@ -247,11 +258,16 @@ class EvidenceStore:
             detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
             if source.is_link:
                 metadata["imported_through_link"] = True
-            return self._commit(source, info, wrapped, detected, metadata, thumb, incident_id)
+            committed = self._commit(
+                source, info, wrapped, detected, metadata, thumb, incident_id
+            )
         except BaseException:
             with contextlib.suppress(Exception):
                 blobstore.delete_blob(self.root, blob_id)
+            tidy.journal_end(self.root, blob_id)
             raise
+        tidy.journal_end(self.root, blob_id)
+        return committed
 
     def _describe(
         self, blob_id: str, key: bytes, size: int
@@ -365,15 +381,17 @@ class EvidenceStore:
         def stop() -> bool:
             return self._is_locked() or (cancel is not None and bool(cancel()))
 
-        info = blobstore.write_blob(
-            self.root, file_key, stream, total=size, progress=progress, cancel=stop,
-            segment_size=self.segment_size, blob_id=blob_id,
-        )
+        tidy.journal_start(self.root, blob_id)  # until finish_staged or discard_staged
         try:
+            info = blobstore.write_blob(
+                self.root, file_key, stream, total=size, progress=progress, cancel=stop,
+                segment_size=self.segment_size, blob_id=blob_id,
+            )
             detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
         except BaseException:
             with contextlib.suppress(Exception):
                 blobstore.delete_blob(self.root, blob_id)
+            tidy.journal_end(self.root, blob_id)
             raise
         when = mtime or now()
         source = _Source(-1, name, info.size, when, 0, False)
@@ -404,8 +422,7 @@ class EvidenceStore:
         except BaseException:
             self.discard_staged(staged)
             raise
-        if staged.shared is not None:
-            self.discard_staged(staged)
+        self.finish_staged(staged)
         return self.get(evidence_id)
 
     def commit_staged(
@@ -423,6 +440,17 @@ class EvidenceStore:
         """Delete a staged blob that will not be committed (or was a duplicate)."""
         with contextlib.suppress(Exception):
             blobstore.delete_blob(self.root, staged.info.blob_id)
+        tidy.journal_end(self.root, staged.info.blob_id)
+
+    def finish_staged(self, staged: StagedEvidence) -> None:
+        """After the transaction that committed ``staged`` (deletes it if it was a duplicate).
+
+        Until this is called the import journal says the blob may be a leftover.
+        """
+        if staged.shared is not None:
+            with contextlib.suppress(Exception):
+                blobstore.delete_blob(self.root, staged.info.blob_id)
+        tidy.journal_end(self.root, staged.info.blob_id)
 
     def _shareable_blob(self, tx: _Tx, info: blobstore.BlobInfo) -> str | None:
         """A live blob with the same SHA-256 and size that still looks intact, if any."""
@@ -881,18 +909,21 @@ class EvidenceStore:
         return result
 
     # -- housekeeping ----------------------------------------------------------------
-    def sweep_orphans(self) -> int:
-        """Delete blobs that no live record uses and leftovers of interrupted imports.
+    def sweep_orphans(self) -> tidy.SweepResult:
+        """Tidy the evidence folder at unlock (see :mod:`safediary.core.vault.tidy`).
 
-        Run at unlock, before any import can start. A read-only medium is not an
-        error here (the vault can still be read). Returns how many files went.
+        Leftovers of interrupted imports (the journal shows them) and files of removed
+        records are deleted; any other file the database does not know is moved,
+        still encrypted, to the quarantine folder and listed in the result. Run at
+        unlock, before any import can start. A read-only medium is not an error here.
         """
-        rows = self._db.query("SELECT blob_id FROM evidence_blobs WHERE deleted_at IS NULL")
-        keep = {r[0] for r in rows}
+        rows = self._db.query("SELECT blob_id, deleted_at FROM evidence_blobs")
+        live = {r[0] for r in rows if r[1] is None}
+        known = {r[0] for r in rows}
         try:
-            return blobstore.sweep(self.root, keep)
+            return tidy.sweep(self.root, self._vault_folder, live, known)
         except StorageError:
-            return 0
+            return tidy.SweepResult()
 
 
 class _Unclosing(BlobFile):

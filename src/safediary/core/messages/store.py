@@ -189,8 +189,7 @@ class Messages:
                 self._evidence.discard_staged(item)
             raise
         for item in staged:  # identical files already kept: the new copies are redundant
-            if item.shared is not None:
-                self._evidence.discard_staged(item)
+            self._evidence.finish_staged(item)
         return self.get(conv_id)
 
     def _commit(

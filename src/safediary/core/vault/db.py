@@ -60,6 +60,23 @@ class Database:
             self._conn = None
             raise
 
+    def reopen(self, key: bytes) -> None:
+        """Close and open the same file again with ``key`` (after a rekey swapped it)."""
+        with self.lock:
+            self.close()
+            try:
+                self._conn = sqlcipher3.connect(
+                    str(self.path), check_same_thread=False, isolation_level=None
+                )
+            except sqlcipher3.Error as exc:
+                raise StorageError(f"The diary database could not be opened: {exc}") from exc
+            try:
+                self._configure(key)
+            except BaseException:
+                self._conn.close()
+                self._conn = None
+                raise
+
     # -- set-up -----------------------------------------------------------
     def _configure(self, key: bytes) -> None:
         conn = self.conn

@@ -49,7 +49,7 @@ from safediary.core.fsutil import atomic_write
 KEYS_FILE = "vault.keys"
 KEYS_COPY = "vault.keys.b"
 FORMAT = "safediary-keys"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the database's chain length and head are recorded (issue 14)
 KEY_BYTES = 32
 
 
@@ -200,6 +200,10 @@ class SlotFile:
     generation: int
     slots: dict[str, dict[str, Any]]
     mac: str = ""
+    #: The diary database's chain as last seen, {"count": n, "head": hash}, so an
+    #: older diary.db put in its place is noticed (version 2 files only).
+    db: dict[str, Any] | None = None
+    version: int = FORMAT_VERSION
 
     # -- building slots --------------------------------------------------
     def set_passphrase_slot(
@@ -267,13 +271,16 @@ class SlotFile:
 
     # -- integrity -----------------------------------------------------------
     def _body(self) -> dict[str, Any]:
-        return {
+        body = {
             "format": FORMAT,
-            "version": FORMAT_VERSION,
+            "version": self.version,
             "vault_id": self.vault_id,
             "generation": self.generation,
             "slots": self.slots,
         }
+        if self.version >= 2:
+            body["db"] = self.db
+        return body
 
     def compute_mac(self, master: bytes | bytearray) -> str:
         key = hkdf(master, b"safediary/keys-mac")
@@ -303,12 +310,27 @@ class SlotFile:
         slots = obj["slots"]
         if not isinstance(slots, dict) or not all(isinstance(v, dict) for v in slots.values()):
             raise ValueError("bad slots")
-        return cls(str(obj["vault_id"]), int(obj["generation"]), slots, str(obj.get("mac", "")))
+        db = obj.get("db")
+        if db is not None and not (
+            isinstance(db, dict)
+            and isinstance(db.get("count"), int)
+            and isinstance(db.get("head"), str)
+        ):
+            raise ValueError("bad database record")
+        return cls(
+            str(obj["vault_id"]),
+            int(obj["generation"]),
+            slots,
+            str(obj.get("mac", "")),
+            db=db,
+            version=int(obj.get("version", 1)),
+        )
 
     # -- disk ----------------------------------------------------------------
     def save(self, folder: Path, master: bytes | bytearray) -> None:
         """Bump the generation, MAC, and write both copies one after the other."""
         self.generation += 1
+        self.version = FORMAT_VERSION
         self.mac = self.compute_mac(master)
         data = self.to_bytes()
         atomic_write(folder / KEYS_FILE, data)

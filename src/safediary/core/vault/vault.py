@@ -32,14 +32,16 @@ from safediary.core.errors import (
 from safediary.core.evidence.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.messages import Messages
+from safediary.core.vault import integrity, tidy
 from safediary.core.vault import keys as keymod
 from safediary.core.vault import recovery as recoverymod
+from safediary.core.vault import rekey as rekeymod
 from safediary.core.vault.db import DB_FILE, Database, DatabaseError
 from safediary.core.vault.keys import KdfParams, SlotFile
 from safediary.core.vault.store import ChecklistStore, Drafts, KeyValue
 
 KEYCHAIN_SLOT = "keychain"
-DB_KEY_INFO = b"safediary/db/v1"
+DB_KEY_INFO = rekeymod.DB_KEY_INFO
 
 
 @dataclass
@@ -68,12 +70,20 @@ class VerifyReport:
 class Vault:
     """An unlocked diary vault. Construct with :meth:`create` or :meth:`unlock`."""
 
-    def __init__(self, folder: Path, master: bytearray, slots: SlotFile) -> None:
+    def __init__(
+        self, folder: Path, master: bytearray, slots: SlotFile, *, stale: bool = False
+    ) -> None:
         self.folder = folder
         self._master: bytearray | None = master
         self._slots = slots
+        #: Opened through an older key-file copy than one on disk: never write key files.
+        self._stale_keys = stale
+        #: Plain sentences the person should see after unlocking (nothing is wrong if empty).
+        self.open_warnings: list[str] = []
         db_key = keymod.hkdf(master, DB_KEY_INFO)
         self._db = Database(folder / DB_FILE, db_key)
+        #: Why the database does not match what the key file recorded (older copy?), if so.
+        self._db_mismatch = integrity.check_database(self._db, slots.db)
         self.incidents = Incidents(self._db)
         self.people = People(self._db, self.incidents)
         self.kv = KeyValue(self._db)
@@ -84,8 +94,15 @@ class Vault:
         # Evidence store (issue 3): owns <vault>/evidence/; at every open it sweeps
         # blobs that no database row uses (imports interrupted before their commit).
         self.evidence = EvidenceStore(self._db, folder, self.subkey, lambda: self.is_locked)
-        self.evidence.sweep_orphans()
+        swept = self.evidence.sweep_orphans()
         self.messages = Messages(self._db, self.evidence)
+        if stale:
+            self.open_warnings.append(integrity.STALE_KEYS)
+        if self._db_mismatch:
+            self.open_warnings.append(self._db_mismatch)
+        if swept.quarantined:
+            self.open_warnings.append(integrity.quarantine_note(len(swept.quarantined)))
+        self.record_database_state()
 
     # -- creating and opening ------------------------------------------------
     @staticmethod
@@ -160,6 +177,7 @@ class Vault:
     @classmethod
     def _open(cls, folder: Path, opener) -> Vault:  # type: ignore[no-untyped-def]
         copies = keymod.load_slot_files(folder)
+        newest = copies[0].generation
         last_error: Exception | None = None
         for slots in copies:
             try:
@@ -171,19 +189,49 @@ class Vault:
                 keymod.wipe(master)
                 last_error = VaultCorrupted("The vault's key file has been altered.")
                 continue
-            vault = cls(folder, master, slots)
+            stale = slots.generation < newest
+            if stale and not rekeymod.opens_with(folder / DB_FILE, rekeymod.db_key(master)):
+                # an old key-file copy (planted, or left from before a rekey): its
+                # master key no longer opens the diary, so this passphrase is not right
+                keymod.wipe(master)
+                last_error = WrongPassphrase(
+                    "That passphrase has been replaced: it no longer opens this diary."
+                )
+                continue
+            if not stale:
+                slots = rekeymod.finish_pending(folder, master, slots)
+            try:
+                vault = cls(folder, master, slots, stale=stale)
+            except VaultCorrupted:
+                db = folder / DB_FILE
+                if db.exists() and not rekeymod.opens_with(db, rekeymod.db_key(master)):
+                    raise VaultCorrupted(
+                        "The diary database cannot be read with this key file: either the "
+                        "database is damaged, or the key file is an old copy from before "
+                        "“Lock out anyone who knew my old passphrase”. Nothing has been "
+                        "changed. Please restore from a backup if you have one."
+                    ) from None
+                raise
             vault._repair_slot_copies(copies)
             return vault
         assert last_error is not None
         raise last_error
 
     def _repair_slot_copies(self, copies: list[SlotFile]) -> None:
-        """If one key-file copy was damaged or stale, rewrite both from the good one."""
-        generations = {c.generation for c in copies}
-        if len(copies) == 2 and len(generations) == 1:
+        """If one key-file copy was damaged or older, rewrite both from the newest.
+
+        A copy of a lower generation is never written over a higher one: when this
+        vault was opened through an older copy, nothing is repaired.
+        """
+        if self._stale_keys:
             return
         with contextlib.suppress(Exception):
-            self._slots.save(self.folder, self._require_master())
+            copies = keymod.load_slot_files(self.folder)  # as now on disk
+        generations = {c.generation for c in copies}
+        if len(copies) == 2 and generations == {self._slots.generation}:
+            return
+        with contextlib.suppress(Exception):
+            self._save_slots(lambda s: None)
 
     # -- keys ------------------------------------------------------------------
     def _require_master(self) -> bytearray:
@@ -229,6 +277,12 @@ class Vault:
         that is on disk, so a later save can never write the refused change.
         """
         master = self._require_master()
+        if self._stale_keys:
+            raise InvalidInput(
+                "This diary was opened with an older copy of its key file, so its keys "
+                "cannot be changed now. Unlock it with your newest passphrase or the "
+                "recovery key first."
+            )
         slots = copy.deepcopy(self._slots)
         change(slots)
         slots.save(self.folder, master)
@@ -268,8 +322,43 @@ class Vault:
         """The head of the diary's hash chain: changes with every change to anything in it."""
         return ledger.head(self._db)[1]
 
+    def rekey(
+        self,
+        new_passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> str:
+        """Replace the master key; return the new recovery key (show it once).
+
+        The database is re-encrypted and every evidence file's key re-wrapped, so
+        old copies of the key file, the old passphrase and the old recovery key no
+        longer open anything written from now on. Copies and backups made before
+        still open with the old passphrase, for what they already hold. "Remember
+        on this computer" is switched off. Crash-safe: see :mod:`.rekey`.
+        """
+        return rekeymod.rekey(self, new_passphrase, kdf=kdf, progress=progress)
+
+    def record_database_state(self) -> None:
+        """Write the database's chain length and head into the key file, if they moved.
+
+        An older ``diary.db`` put in place later is then noticed at unlock and by
+        ``verify()``. Skipped when the key file must not be written (older copy in
+        use) or the database already differs from the record.
+        """
+        if self._stale_keys or self._db_mismatch or self._master is None:
+            return
+        count, head = ledger.head(self._db)
+        state = {"count": count, "head": head}
+        if self._slots.db == state:
+            return
+        with contextlib.suppress(Exception):  # e.g. read-only stick: checked again next time
+            self._save_slots(lambda s: setattr(s, "db", state))
+
     def lock(self) -> None:
         """Checkpoint and close the database and forget the keys. Safe to call twice."""
+        with contextlib.suppress(Exception):
+            self.record_database_state()
         self.incidents.clear_cache()
         with contextlib.suppress(Exception):
             self._db.close()
@@ -329,6 +418,13 @@ class Vault:
         report.problems.extend(chained.problems)
         report.clock = chained.clock
         report.warnings.extend(_clock_warnings(chained.clock))
+        if self._db_mismatch:
+            report.problems.append(self._db_mismatch)
+        if self._stale_keys:
+            report.warnings.append(integrity.STALE_KEYS)
+        held = tidy.quarantined(self.folder)
+        if held:
+            report.warnings.append(integrity.quarantine_note(len(held)))
         report.incidents = self.incidents.count()
         report.problems.extend(self.messages.verify())
         evidence = getattr(self, "evidence", None)
