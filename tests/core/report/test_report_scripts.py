@@ -36,7 +36,10 @@ def world_pdf(vault: Vault, tmp_path: Path) -> bytes:
         if name == "Emoji":
             disguised = tmp_path / "photo\u202egpj.exe"
             disguised.write_bytes(b"not really a picture")
-            vault.evidence.add_file(disguised, incident_id=inc.id)
+            ev = vault.evidence.add_file(disguised, incident_id=inc.id)
+            vault.evidence.describe(
+                ev.id, description="他发来的照片 صورة أرسلها", original_location="הטלפון שלי"
+            )
     vault.incidents.add(
         occurred_at=T0 + timedelta(days=40),
         location="Nowhere",
@@ -94,6 +97,8 @@ def test_each_sample_copies_out_as_written(world_pdf: bytes, tmp_path: Path) -> 
             assert sample in lines, f"{name}: {sample!r} does not copy out as written"
     assert "[U+1E900 ADLAM CAPITAL LETTER ALIF]" in text
     assert "[U+202E RIGHT-TO-LEFT OVERRIDE]" in text
+    assert "他发来的照片" in text  # an evidence description
+    assert world_pdf.count(b"/Subtype /Link") >= 10  # links inside shaped cells still work
     assert "\ufffd" not in text
     assert not re.search("[\ue000-\uf8ff\U000f0000-\U000fffff]", text), "private-use text leaked"
 

@@ -8,12 +8,12 @@ diary itself. Every sentence here must stay true of the product.
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from safediary.core.diary import taxonomy
 from safediary.core.report.data import ReportData
 from safediary.core.report.flow import heading
-from safediary.core.report.text import ACCENT, MONO, SHADE, Styles, markup
+from safediary.core.report.text import ACCENT, MONO, SHADE, Paragraph, Styles, markup
 
 Story = list[Flowable]
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from PIL import Image as PILImage
 from PIL import ImageOps
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from safediary.core.errors import VaultError
 from safediary.core.report.data import EvidenceItem, ReportData, fmt_datetime, fmt_size
 from safediary.core.report.flow import entry_key, heading, link
-from safediary.core.report.text import Styles, markup, shorten
+from safediary.core.report.text import Paragraph, Styles, markup, shorten
 from safediary.core.wording import visible_name
 
 Story = list[Flowable]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable
 
-from safediary.core.report.text import markup
+from safediary.core.report.text import Paragraph, markup
 
 
-def heading(text: str, style: ParagraphStyle, key: str, level: int = 0) -> Paragraph:
+def heading(text: str, style: ParagraphStyle, key: str, level: int = 0) -> Flowable:
     """A heading that gets a PDF bookmark (``text`` is plain, not markup)."""
     para = Paragraph(f'<a name="{key}"/>' + markup(text), style)
     para.outline = (text, key, level)  # type: ignore[attr-defined]  # read by the document

@@ -316,13 +316,21 @@ def prepare(pieces: list[tuple[str, Any]], forced: int | None = None) -> _Line:
     return _Line(text, base_level, levels, runs, widths, starts, breaks)
 
 
-def _parse(markup: str, style: ParagraphStyle, direction: str | None = None) -> list[_Line]:
+def _parse(
+    markup: str, style: ParagraphStyle, direction: str | None = None
+) -> tuple[list[_Line], list[str]]:
+    """The paragraph's hard lines, prepared, and the names of its anchors (``<a name>``)."""
     parsed = ParaParser().parse(markup, style)
     frags = parsed[1]
     if frags is None:
         raise ValueError("markup could not be parsed")
     lines: list[list[tuple[str, Any]]] = [[]]
+    anchors: list[str] = []
     for frag in frags:
+        special = getattr(frag, "cbDefn", None)
+        if special is not None and getattr(special, "kind", "") == "anchor":
+            anchors.append(special.name)
+            continue
         if getattr(frag, "lineBreak", False):
             lines.append([])
             continue
@@ -330,7 +338,8 @@ def _parse(markup: str, style: ParagraphStyle, direction: str | None = None) -> 
         if text:
             lines[-1].append((text, frag))
     forced = {"rtl": 1, "ltr": 0}.get(direction or "")
-    return [prepare(pieces, forced if n == 0 else None) for n, pieces in enumerate(lines)]
+    prepared = [prepare(pieces, forced if n == 0 else None) for n, pieces in enumerate(lines)]
+    return prepared, anchors
 
 
 # --- breaking and drawing -----------------------------------------------------------------
@@ -439,6 +448,7 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
     if color is not None:
         ops.append(_fill(color))
     ops.append(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
+    x0 = x
     subset_now = -1
     tj: list[str] = []
     rise = 0.0
@@ -471,6 +481,12 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
         ops.append("0 Ts")
     ops.append("ET" if rtl else "ET EMC")
     canv._code.append(" ".join(ops))
+    for _kind, target in getattr(run.frag, "link", None) or ():
+        rect = (x0, y - 0.25 * size, x, y + 0.85 * size)
+        if str(target).startswith("#"):
+            canv.linkRect("", str(target)[1:], rect, relative=1)
+        else:
+            canv.linkURL(str(target), rect, relative=1)
     return x
 
 
@@ -497,7 +513,10 @@ class ShapedParagraph(Flowable):
         self.style = style
         self.text = text
         self.bulletText = bulletText
-        self._lines = _lines if _lines is not None else _parse(text, style, direction)
+        self._anchors: list[str] = []
+        if _lines is None:
+            _lines, self._anchors = _parse(text, style, direction)
+        self._lines = _lines
         self._start = _start
         self._limit = _limit
         self._laid: list[_Laid] = []
@@ -558,6 +577,7 @@ class ShapedParagraph(Flowable):
             _start=self._start,
             _limit=fit,
         )
+        first._anchors = self._anchors
         tail = ShapedParagraph(
             self.text, self.style, None, _lines=self._lines, _start=(head_line, rest.start)
         )
@@ -579,6 +599,8 @@ class ShapedParagraph(Flowable):
                 fill=1,
             )
             canv.restoreState()
+        for name in self._anchors:
+            canv.bookmarkHorizontal(name, 0, self.height + st.leading)
         if self.bulletText and self._start == (0, 0):
             canv.saveState()
             canv.setFont(st.bulletFontName, st.bulletFontSize)

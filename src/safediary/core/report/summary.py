@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from safediary.core.checklist import checklist as checklist_mod
 from safediary.core.checklist.checklist import Answer
@@ -22,7 +22,7 @@ from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.report.data import ReportData, fmt_date
 from safediary.core.report.flow import entry_key, heading, link
-from safediary.core.report.text import Styles, markup, shorten
+from safediary.core.report.text import Paragraph, Styles, markup, shorten
 
 Story = list[Flowable]
 Grid = Callable[..., Flowable]
@@ -149,7 +149,7 @@ def _span(data: ReportData) -> str:
     return f"{fmt_date(first)} to {fmt_date(last)}"
 
 
-def _sub(text: str, st: Styles) -> Paragraph:
+def _sub(text: str, st: Styles) -> Flowable:
     para = Paragraph(text, ParagraphStyle("summarySub", st.label, spaceBefore=7, spaceAfter=1))
     para.keepWithNext = 1
     return para
