@@ -18,7 +18,7 @@ from safediary.core.vault.db import DB_FILE
 from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, load_slot_files
 from safediary.core.vault.rekey import PREVIOUS_SLOT, REKEY_FILE
 from tests.conftest import PASSPHRASE
-from tests.fault_harness import run_loop
+from tests.support.fault_harness import run_loop
 
 WHEN = datetime(2026, 5, 3, 19, 0, tzinfo=UTC)
 NEW = "a brand new passphrase nobody else knows"
