@@ -114,3 +114,65 @@ def test_the_default_costs_are_within_the_bounds() -> None:
     for params in (keys.DEFAULT_KDF, keys.KdfParams(), keys.KdfParams.fast()):
         kdf = {"t": params.time_cost, "m": params.memory_kib, "p": params.parallelism}
         assert keys.checked_kdf_params(kdf) == params
+
+
+# -- item 9: image bombs below Pillow's own limit -------------------------------------------
+def _peak_mb_of(code: str) -> float:
+    """Run ``code`` in a fresh interpreter; its peak memory growth in MB."""
+    import subprocess
+    import sys
+
+    script = (
+        "import resource\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"{code}\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    return float(out.stdout.split()[-1])
+
+
+def test_an_81_megapixel_png_gets_no_thumbnail_and_costs_little() -> None:
+    from tests.support.hostile import png_bomb
+
+    data = png_bomb(9000, 9000)
+    assert len(data) < 400_000
+    from safediary.core.evidence import media
+
+    assert media.make_thumbnail(data) is None
+    peak = _peak_mb_of(
+        "from tests.support.hostile import png_bomb\n"
+        "from safediary.core.evidence import media\n"
+        "data = png_bomb(9000, 9000)\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "assert media.make_thumbnail(data) is None\n"
+        "media.image_metadata(data)\n"
+    )
+    assert peak < 50, f"{peak:.0f} MB"
+
+
+def test_a_large_jpeg_is_decoded_reduced(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 6000), (90, 120, 200)).save(out, format="JPEG", quality=50)
+    code = (
+        "import io\n"
+        "from safediary.core.evidence import media\n"
+        f"data = open({str(_write(tmp_path / 'big.jpg', out.getvalue()))!r}, 'rb').read()\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "assert media.make_thumbnail(data) is not None\n"
+    )
+    peak = _peak_mb_of(code)
+    assert peak < 60, f"{peak:.0f} MB for a 48-megapixel JPEG"  # 144 MB if decoded whole
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

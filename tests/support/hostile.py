@@ -29,19 +29,20 @@ def loop_pdf() -> bytes:
     return bytes(out)
 
 
-def png_bomb(width: int = 9000, height: int = 9000) -> bytes:
-    """A grey PNG of ``width`` × ``height`` pixels that compresses to a few hundred KB."""
+def png_bomb(width: int = 9000, height: int = 9000, rgba: bool = True) -> bytes:
+    """A blank PNG of ``width`` × ``height`` pixels (RGBA or grey) of a few hundred KB."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (
             struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
         )
 
-    row = b"\0" + b"\0" * width  # filter byte + one grey byte per pixel
+    channels = 4 if rgba else 1
+    row = b"\0" + b"\0" * (width * channels)  # filter byte, then the pixels
     packer = zlib.compressobj(9)
     parts = [packer.compress(row) for _ in range(height)]
     parts.append(packer.flush())
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if rgba else 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)

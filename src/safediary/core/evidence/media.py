@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import filetype
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image
 
 SNIFF_SIZE = 8192
 THUMBNAIL_MAX = 256
+THUMBNAIL_DECODE_MAX_PIXELS = 50_000_000  # full decodes above this get no thumbnail
 
 KINDS = ("image", "pdf", "text", "audio", "video", "email", "other")
 
@@ -248,8 +249,11 @@ def image_metadata(source: ImageSource) -> dict[str, Any]:
                 "height": image.height,
                 "format": image.format,
             }
-            with contextlib.suppress(Exception):  # broken EXIF: keep what we have
-                out.update(_exif_of(image))
+            # Pillow decodes a whole PNG to look for EXIF after the pixels: skip that
+            # (an 81-megapixel PNG of 315 KB would cost 300 MB just for its metadata).
+            if image.format != "PNG" or "exif" in image.info:
+                with contextlib.suppress(Exception):  # broken EXIF: keep what we have
+                    out.update(_exif_of(image))
             return out
     except Exception:
         return {}
@@ -258,18 +262,23 @@ def image_metadata(source: ImageSource) -> dict[str, Any]:
 def make_thumbnail(source: ImageSource, max_px: int = THUMBNAIL_MAX) -> bytes | None:
     """A JPEG thumbnail (≤ ``max_px`` a side, EXIF orientation applied, no metadata).
 
-    Returns None for broken images and for images larger than
-    ``Image.MAX_IMAGE_PIXELS`` (decompression bombs). Made in memory only.
+    JPEGs are decoded already reduced (``draft``); other formats must be decoded whole,
+    so those over :data:`THUMBNAIL_DECODE_MAX_PIXELS` get no thumbnail (an 81-megapixel
+    PNG of 315 KB once cost 930 MB here). Returns None for broken images and bombs.
+    Made in memory only.
     """
     try:
         with _open_image(source) as image:
             limit = Image.MAX_IMAGE_PIXELS
             if limit is not None and image.width * image.height > limit:
                 return None
-            image.draft("RGB", (max_px * 2, max_px * 2))  # cheap downscale for JPEG
-            # Orientation and size must be read before draft changes anything else.
-            oriented = ImageOps.exif_transpose(image)
-            oriented.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+            image.draft("RGB", (max_px * 2, max_px * 2))  # JPEG: decode at 1/2 … 1/8 size
+            if image.width * image.height > THUMBNAIL_DECODE_MAX_PIXELS:
+                return None
+            # (read after the check: for PNG, getexif() decodes the whole picture)
+            orientation = image.getexif().get(ExifTags.Base.Orientation)
+            image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            oriented = _orient(image, orientation)
             if oriented.mode not in ("RGB", "L"):
                 if oriented.mode in ("RGBA", "LA", "P", "PA"):
                     rgba = oriented.convert("RGBA")
@@ -283,6 +292,23 @@ def make_thumbnail(source: ImageSource, max_px: int = THUMBNAIL_MAX) -> bytes | 
             return out.getvalue()
     except Exception:
         return None
+
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orient(image: Image.Image, orientation: Any) -> Image.Image:
+    """Turn the (already small) picture upright as its EXIF orientation says."""
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def analyse_image(source: bytes | bytearray) -> tuple[dict[str, Any], bytes | None]:
