@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+PROGRESS_INTERVAL_S = 0.1
 
 
 class Cancelled(Exception):
@@ -44,6 +47,7 @@ class Task(QRunnable):
         self.kwargs = kwargs
         self.signals = TaskSignals()
         self._cancel = threading.Event()
+        self._last_emit = 0.0
         self.running = False
         try:
             params = inspect.signature(fn).parameters
@@ -65,6 +69,11 @@ class Task(QRunnable):
     def _progress(self, done: int, total: int | None) -> None:
         if self._cancel.is_set():
             raise Cancelled()
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if not finished and now - self._last_emit < PROGRESS_INTERVAL_S:
+            return  # a 50 GB import reports every MiB: the bar needs a few updates a second
+        self._last_emit = now
         self.signals.progress.emit(int(done), int(total or 0))
 
     def run(self) -> None:

@@ -167,7 +167,7 @@ class EvidencePanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_import)
         self.message = PlainLabel("")
         self.message.setObjectName("evidenceMessage")
-        self.message.setAccessibleName("Evidence message")
+        # no fixed accessible name: a screen reader reads the message itself (progress too)
 
         row = QHBoxLayout()
         row.addWidget(self.add_button)
