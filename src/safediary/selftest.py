@@ -264,8 +264,15 @@ def check_qt(ctx: _Context) -> str:
         document.close()
     label.deleteLater()
     app.processEvents()
+    from safediary.gui.scripts import install_fonts
+
+    families = install_fonts()
+    _require("Noto Sans CJK SC" in families, "Qt did not take the bundled fonts")
     platform = QApplication.platformName()
-    return f"Qt {_qt_version()} ({platform}) draws widgets; QtPdf shows the report ({pages} p.)"
+    return (
+        f"Qt {_qt_version()} ({platform}) draws widgets with {len(families)} bundled font "
+        f"families; QtPdf shows the report ({pages} p.)"
+    )
 
 
 def _qt_version() -> str:
