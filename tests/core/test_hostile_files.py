@@ -176,3 +176,45 @@ def test_a_large_jpeg_is_decoded_reduced(tmp_path: Path) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# -- item 10: names that disguise themselves ------------------------------------------------
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings and overrides
+        "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
+        "\u200e", "\u200f", "\u061c",  # marks
+        "\u200b", "\ufeff", "\u00ad", "\u2060",  # zero-width and invisible
+        "\x00", "\x1b", "\x7f", "\x85", "\u2028",  # controls and separators
+        "\ue000", "\U000e0041",  # private use, tag characters
+    ],
+)  # fmt: skip
+def test_every_hidden_character_in_a_name_is_shown(char: str) -> None:
+    from safediary.core.wording import visible_name, without_controls
+
+    shown = visible_name(f"invoice-{char}fdp.exe")
+    assert char not in shown
+    assert f"[U+{ord(char):04X}" in shown
+    assert without_controls(f"invoice-{char}fdp.exe") == "invoice-fdp.exe"
+
+
+def test_real_words_keep_their_joiners() -> None:
+    from safediary.core.wording import visible_name
+
+    for name in ("می‌خواهم.txt", "👨‍👩‍👧.jpg", "صورة.jpg", "שלום.pdf", "क्ष.png"):
+        assert visible_name(name) == name
+
+
+def test_a_bundle_never_writes_a_disguised_name() -> None:
+    from safediary.core.report.data import safe_file_name
+
+    assert safe_file_name("RW-1 invoice-\u202efdp.exe") == "RW-1 invoice-fdp.exe"
+
+
+def test_evidence_messages_show_the_marker(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "invoice-\u202efdp.exe"
+    path.write_bytes(b"MZ not really")
+    ev = vault.evidence.add_file(path)
+    assert ev.original_name == "invoice-\u202efdp.exe"  # kept exactly, as evidence
+    assert ev.shown_name == "invoice-[U+202E RIGHT-TO-LEFT OVERRIDE]fdp.exe"

@@ -183,3 +183,22 @@ def test_folders_remembered_by_an_older_version_are_forgotten_at_start(qtbot, lo
     keep_qt_settings_inside(location)
     AppController(location)
     assert "Refuge" not in conf.read_text()
+
+
+# -- item 10: a name cannot disguise its extension on screen ---------------------------------
+def test_the_evidence_list_and_viewer_show_bidi_controls(qtbot, vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    evidence_id = _add(vault, tmp_path, "invoice-\u202efdp.exe", b"MZ\x90\x00 not a pdf")
+    incident_id = vault.evidence.get(evidence_id).incident_ids[0]
+    window = MainWindow(vault)
+    qtbot.addWidget(window)
+    editor = window.open_editor(incident_id)
+    panel = editor.evidence_panel
+    shown = panel.tree.topLevelItem(0).text(1)
+    assert shown == "invoice-[U+202E RIGHT-TO-LEFT OVERRIDE]fdp.exe"
+    viewer = panel.view(evidence_id)
+    with qtbot.waitSignal(viewer.loaded, timeout=10000):
+        pass
+    assert "\u202e" not in viewer.fields["name"].text()
+    assert "[U+202E" in viewer.fields["name"].text()
+    viewer.close()
+    window.close_dialogs()

@@ -42,6 +42,7 @@ from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.fsutil import storage_error
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import tidy
+from safediary.core.wording import visible_name
 
 if TYPE_CHECKING:
     from safediary.core.vault.db import Database, _Tx
@@ -77,6 +78,11 @@ class Evidence:
     removed_reason: str | None = None
     description: str = ""
     original_location: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """The original name with hidden and reordering characters shown as markers."""
+        return visible_name(self.original_name)
 
     @property
     def ref(self) -> str:
@@ -258,9 +264,7 @@ class EvidenceStore:
             detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
             if source.is_link:
                 metadata["imported_through_link"] = True
-            committed = self._commit(
-                source, info, wrapped, detected, metadata, thumb, incident_id
-            )
+            committed = self._commit(source, info, wrapped, detected, metadata, thumb, incident_id)
         except BaseException:
             with contextlib.suppress(Exception):
                 blobstore.delete_blob(self.root, blob_id)
@@ -384,8 +388,14 @@ class EvidenceStore:
         tidy.journal_start(self.root, blob_id)  # until finish_staged or discard_staged
         try:
             info = blobstore.write_blob(
-                self.root, file_key, stream, total=size, progress=progress, cancel=stop,
-                segment_size=self.segment_size, blob_id=blob_id,
+                self.root,
+                file_key,
+                stream,
+                total=size,
+                progress=progress,
+                cancel=stop,
+                segment_size=self.segment_size,
+                blob_id=blob_id,
             )
             detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
         except BaseException:
@@ -404,14 +414,16 @@ class EvidenceStore:
         source = _open_source(Path(path))
         with os.fdopen(source.fd, "rb", buffering=0, closefd=True) as fh:
             staged = self.stage_stream(
-                source.name, fh, mtime=source.mtime, size=source.size,
-                progress=progress, cancel=cancel,
+                source.name,
+                fh,
+                mtime=source.mtime,
+                size=source.size,
+                progress=progress,
+                cancel=cancel,
             )
         return staged
 
-    def add_bytes(
-        self, name: str, data: bytes, incident_id: int | None = None
-    ) -> Evidence:
+    def add_bytes(self, name: str, data: bytes, incident_id: int | None = None) -> Evidence:
         """Keep bytes made in memory (a screen capture) as evidence, never touching disk."""
         if incident_id is not None:
             self._require_incident(incident_id)
@@ -425,13 +437,18 @@ class EvidenceStore:
         self.finish_staged(staged)
         return self.get(evidence_id)
 
-    def commit_staged(
-        self, tx: _Tx, staged: StagedEvidence, incident_id: int | None = None
-    ) -> int:
+    def commit_staged(self, tx: _Tx, staged: StagedEvidence, incident_id: int | None = None) -> int:
         """Record a staged blob inside the caller's transaction; returns the evidence id."""
         evidence_id, shared = self._insert(
-            tx, staged.source, staged.info, staged.wrapped, staged.detected,
-            staged.metadata, staged.thumb, incident_id, now(),
+            tx,
+            staged.source,
+            staged.info,
+            staged.wrapped,
+            staged.detected,
+            staged.metadata,
+            staged.thumb,
+            incident_id,
+            now(),
         )
         staged.shared = shared
         return evidence_id
@@ -569,7 +586,7 @@ class EvidenceStore:
         return ev, rows[0][0], self._blob_key(rows[0][0], rows[0][1])
 
     def _named(self, ev: Evidence, exc: VaultCorrupted) -> VaultCorrupted:
-        return VaultCorrupted(f"Evidence {ev.ref} (“{ev.original_name}”): {exc}")
+        return VaultCorrupted(f"Evidence {ev.ref} (“{ev.shown_name}”): {exc}")
 
     def open_stream(self, evidence_id: int) -> BlobFile:
         """A read-only, seekable file object decrypting on demand (close it after use)."""
@@ -599,7 +616,7 @@ class EvidenceStore:
         data = b"".join(parts)
         if digest.hexdigest() != ev.sha256 or len(data) != ev.size:
             raise VaultCorrupted(
-                f"Evidence {ev.ref} (“{ev.original_name}”) does not match its recorded SHA-256."
+                f"Evidence {ev.ref} (“{ev.shown_name}”) does not match its recorded SHA-256."
             )
         return data
 
@@ -646,7 +663,7 @@ class EvidenceStore:
                 os.close(fd)
             if digest.hexdigest() != ev.sha256 or size != ev.size:
                 raise VaultCorrupted(
-                    f"Evidence {ev.ref} (“{ev.original_name}”) does not match its recorded "
+                    f"Evidence {ev.ref} (“{ev.shown_name}”) does not match its recorded "
                     "SHA-256; no copy was written."
                 )
             self._place(tmp, dest, overwrite)
@@ -741,7 +758,7 @@ class EvidenceStore:
                     seen[blob_id] = self._check(ev, blob_id, wrapped)
                 problem = seen[blob_id]
             if problem is not None:
-                problems.append(f"Evidence {ev.ref} (“{ev.original_name}”): {problem}.")
+                problems.append(f"Evidence {ev.ref} (“{ev.shown_name}”): {problem}.")
             done += ev.size
             if progress is not None:
                 progress(done, total)

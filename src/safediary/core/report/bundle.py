@@ -42,6 +42,7 @@ from safediary.core.report.data import (
     fmt_datetime,
     safe_file_name,
 )
+from safediary.core.wording import visible_name
 
 Render = Callable[..., bytes]
 
@@ -102,8 +103,8 @@ def _copy_exhibit(vault: Any, item: EvidenceItem, folder: Path, check: Callable[
             size += len(block)
     if digest.hexdigest() != item.sha256 or (item.size is not None and size != item.size):
         raise VaultCorrupted(
-            f"The copy of exhibit {item.mark} (“{item.original_name}”) does not match its "
-            "SHA-256 after writing. The disk may be failing; no bundle was made."
+            f"The copy of exhibit {item.mark} (“{visible_name(item.original_name)}”) does not "
+            "match its SHA-256 after writing. The disk may be failing; no bundle was made."
         )
     return size
 

@@ -23,6 +23,7 @@ from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
 from safediary.core.pattern import pattern
 from safediary.core.timeutil import now, require_aware
+from safediary.core.wording import without_controls
 
 Paper = Literal["A4", "Letter"]
 ProgressFn = Callable[[int, int], None]
@@ -145,8 +146,12 @@ _BAD_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 def safe_file_name(name: str, limit: int = 150) -> str:
-    """A file name that is valid on Windows, macOS and Linux (and on FAT32 sticks)."""
-    name = _BAD_NAME.sub("_", name).strip().rstrip(".")
+    """A file name that is valid on Windows, macOS and Linux (and on FAT32 sticks).
+
+    Bidi overrides and other hidden characters are dropped, so the name cannot pretend
+    to have another extension on the receiver's computer.
+    """
+    name = _BAD_NAME.sub("_", without_controls(name)).strip().rstrip(".")
     if len(name) > limit:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 10:

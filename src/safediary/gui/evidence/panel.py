@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
+from safediary.core.wording import visible_name
 from safediary.gui import widgets
 from safediary.gui.widgets import PlainLabel, button
 from safediary.gui.workers import Cancelled, Task, runner
@@ -108,7 +109,7 @@ def import_files(
         except (ImportCancelled, Cancelled):
             break
         except Exception as exc:  # reported per file; the others still import
-            problems.append(f"{path.name}: {widgets.error_text(exc)}")
+            problems.append(f"{visible_name(path.name)}: {widgets.error_text(exc)}")
         done_before += size
         progress(done_before, total)
     return added, problems
@@ -151,7 +152,9 @@ class EvidencePanel(QWidget):
         self.add_button = button("Add files…", "addEvidenceButton", "Add evidence files")
         self.add_button.clicked.connect(self.choose_and_add)
         self.capture_button = button(
-            "Capture screen", "captureScreenButton", "Capture the screen as evidence",
+            "Capture screen",
+            "captureScreenButton",
+            "Capture the screen as evidence",
             "SafeDiary hides for a moment and keeps a picture of the screen, encrypted. "
             "Unlike the usual screenshot key, no picture is left in your Pictures folder.",
         )
@@ -194,7 +197,13 @@ class EvidencePanel(QWidget):
         for ev in self.vault.evidence.list(incident_id=self.incident_id):
             local = ev.imported_at.astimezone()
             item = QTreeWidgetItem(
-                [ev.ref, ev.original_name, ev.kind, size_text(ev.size), f"{local:%d %b %Y %H:%M}"]
+                [
+                    ev.ref,
+                    visible_name(ev.original_name),
+                    ev.kind,
+                    size_text(ev.size),
+                    f"{local:%d %b %Y %H:%M}",
+                ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, ev.id)
             self.tree.addTopLevelItem(item)
@@ -259,7 +268,8 @@ class EvidencePanel(QWidget):
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.add_button.setEnabled(False)
-        names = ", ".join(p.name for p in files[:3]) + (" …" if len(files) > 3 else "")
+        names = ", ".join(visible_name(p.name) for p in files[:3])
+        names += " …" if len(files) > 3 else ""
         self._adding = f"Adding {names}"
         self.message.setText(self._adding)
         self._meter = CopyMeter()

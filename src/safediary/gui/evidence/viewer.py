@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
+from safediary.core.wording import visible_name, without_controls
 from safediary.gui import widgets
 from safediary.gui.evidence.panel import size_text
 from safediary.gui.evidence.preview import (
@@ -314,7 +315,7 @@ class EvidenceViewer(QDialog):
     def _fill_details(self, ev: Any) -> None:
         meta = ev.metadata or {}
         self.fields["ref"].setText(ev.ref)
-        self.fields["name"].setText(ev.original_name)
+        self.fields["name"].setText(visible_name(ev.original_name))
         self.fields["type"].setText(f"{ev.kind} ({ev.media_type})")
         self.fields["size"].setText(f"{size_text(ev.size)} ({ev.size:,} bytes)")
         self.fields["mtime"].setText(_when(ev.mtime))
@@ -394,7 +395,7 @@ class EvidenceViewer(QDialog):
         if answer != "Export a copy":
             return
         dest = widgets.choose_save_path(
-            self, "Save a copy of the evidence", self.record.original_name
+            self, "Save a copy of the evidence", without_controls(self.record.original_name)
         )
         if dest is None:
             return
