@@ -330,13 +330,13 @@ def test_report_button_without_report_module_says_so(qtbot, window, monkeypatch)
 
 
 def test_every_control_has_an_accessible_name(qtbot, window, vault):
-    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
 
     editor = window.open_editor(None)
     missing = [
         w.objectName() or w.metaObject().className()
         for root in (window, editor)
-        for kind in (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox)
+        for kind in (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox)
         for w in root.findChildren(kind)
         if w.isVisibleTo(root)
         and not w.accessibleName()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QRadioButton,
     QScrollArea,
     QSplitter,
@@ -44,6 +43,7 @@ from safediary.core.checklist.checklist import (
 from safediary.core.errors import VaultError
 from safediary.core.timeutil import now
 from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
 DRAFT_KEY = "checklist:new"
@@ -119,7 +119,7 @@ class QuestionBlock(QFrame):
         layout.addLayout(row)
         self.group.buttonToggled.connect(lambda _b, on: on and self.changed.emit())
 
-        self.notes = QPlainTextEdit()
+        self.notes = PlainTextField()
         self.notes.setObjectName(f"{question.id}_notes")
         self.notes.setAccessibleName(f"Notes for question {number}")
         self.notes.setPlaceholderText(NOTES_PLACEHOLDER)

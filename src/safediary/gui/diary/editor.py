@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -367,7 +366,7 @@ class IncidentEditor(QDialog):
         self.history_list.setAccessibleName("Saved versions")
         self.history_list.setMinimumWidth(330)
         self.history_list.setMaximumWidth(360)
-        self.history_view = QPlainTextEdit()
+        self.history_view = PlainTextField()
         self.history_view.setObjectName("historyView")
         self.history_view.setAccessibleName("The saved version")
         self.history_view.setReadOnly(True)
