@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._offer_drafts)
         QTimer.singleShot(0, self._remind_backup)
         QTimer.singleShot(0, self._offer_recovery_key)  # shown but not yet written down
+        QTimer.singleShot(0, self._show_open_warnings)  # e.g. an older diary file put back
 
     # -- layout -----------------------------------------------------------------
     def _action_row(self) -> QHBoxLayout:
@@ -416,6 +417,7 @@ class MainWindow(QMainWindow):
         if dialog.keys is not None:
             dialog.keys.change_passphrase_requested.connect(self.open_change_passphrase)
             dialog.keys.new_recovery_key_requested.connect(self.make_new_recovery_key)
+            dialog.keys.lock_out_requested.connect(self.open_lock_out)
         self.track(dialog)
         dialog.show()
         return dialog
@@ -465,6 +467,16 @@ class MainWindow(QMainWindow):
 
         self.backup_reminder = install_reminder(self, self.prefs.backup_reminder_days)
 
+    def _show_open_warnings(self) -> None:
+        """What the vault noticed while opening (older database, quarantined files …)."""
+        warnings = [] if self.vault.is_locked else list(self.vault.open_warnings)
+        if warnings:
+            box = widgets.inform(
+                self, "Something to know about your diary", "\n\n".join(warnings), warning=True
+            )
+            box.setObjectName("openWarningsBox")
+            self.track(box)
+
     # -- passphrase and recovery key (Settings, and after an interrupted first run) ----
     def _offer_recovery_key(self) -> None:
         if self.vault.is_locked:
@@ -486,6 +498,16 @@ class MainWindow(QMainWindow):
         from safediary.gui.start.change_passphrase import ChangePassphraseDialog
 
         dialog = ChangePassphraseDialog(self.vault, self)
+        self.track(dialog)
+        dialog.show()
+        return dialog
+
+    def open_lock_out(self) -> QDialog:
+        """New master key (vault.rekey) in a worker, then the new recovery key to write down."""
+        from safediary.gui.settings.lockout import LockOutDialog
+
+        dialog = LockOutDialog(self.vault, self)
+        dialog.rekeyed.connect(lambda key: self.open_recovery_key(key, replaced=True))
         self.track(dialog)
         dialog.show()
         return dialog

@@ -76,6 +76,7 @@ def test_rekey_locks_out_old_passphrase_key_files_and_recovery_key(
         (folder / name).write_bytes(content)
 
     with Vault.unlock_with_recovery_key(folder, recovery) as again:
+        assert again.unconfirmed_recovery_key() == recovery  # shown until written down
         assert again.incidents.count() == 2
         assert again.evidence.read(ev) == data
     with Vault.unlock(folder, NEW) as again:
@@ -117,7 +118,10 @@ def test_interrupted_rekey_is_finished_at_the_next_unlock(
     slots.slots = {}
     slots.set_passphrase_slot(new_master, NEW, rk.keymod.DEFAULT_KDF)
     slots.set_secret_slot(PREVIOUS_SLOT, master, bytes(new_master))
-    rk.export(folder / DB_FILE, master, new_master, folder / REKEY_FILE)
+    recovery_text, recovery_raw = rk.keymod.new_recovery_key()
+    slots.set_secret_slot("recovery", new_master, recovery_raw)
+    slots.set_secret_slot(rk.RECOVERY_SLOT, recovery_text.encode(), bytes(new_master))
+    rk.export(folder / DB_FILE, master, new_master, folder / REKEY_FILE, None, recovery_text)
     slots.save(folder, new_master)  # commit point
     if stage == "database swapped":
         rk.swap(folder)
@@ -128,9 +132,11 @@ def test_interrupted_rekey_is_finished_at_the_next_unlock(
     with Vault.unlock(folder, NEW) as done:
         assert done.evidence.read(ev) == data
         assert [i.description for i in done.incidents.list()] == ["kept"]
+        assert done.unconfirmed_recovery_key() == recovery_text
         assert done.verify().ok
     assert not (folder / REKEY_FILE).exists()
     assert PREVIOUS_SLOT not in load_slot_files(folder)[0].slots
+    assert rk.RECOVERY_SLOT not in load_slot_files(folder)[0].slots
 
 
 def test_stray_rekey_copy_before_the_commit_point_is_removed(vault: Vault) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from safediary.core.errors import InvalidInput, StorageError, VaultCorrupted, Va
 from safediary.core.evidence import blobs as blobstore
 from safediary.core.evidence.evidence import KEY_PURPOSE
 from safediary.core.fsutil import fsync_dir
+from safediary.core.timeutil import now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE
 from safediary.core.vault.keys import KdfParams, SlotFile
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
 
 REKEY_FILE = DB_FILE + ".rekey"
 PREVIOUS_SLOT = "rekey-previous"
+#: The new recovery key, wrapped under the new master key, until the rekey is finished,
+#: so a rekey finished at the next unlock can still show it ("not yet written down").
+RECOVERY_SLOT = "rekey-recovery"
 DB_KEY_INFO = b"safediary/db/v1"
 EVIDENCE_KEY_INFO = b"safediary/" + KEY_PURPOSE  # as Vault.subkey derives it
 _UNCONFIRMED_RECOVERY = "recovery_key_unconfirmed"
@@ -101,6 +106,7 @@ def export(
     new_master: bytes | bytearray,
     dest: Path,
     progress: ProgressFn | None = None,
+    recovery_text: str | None = None,
 ) -> None:
     """Write ``dest``: the database at ``source`` under the new key, evidence keys re-wrapped.
 
@@ -148,6 +154,11 @@ def export(
             if progress is not None:
                 progress(done, len(rows))
         conn.execute("DELETE FROM kv WHERE key = ?", (_UNCONFIRMED_RECOVERY,))
+        if recovery_text is not None:  # shown at the next unlock until written down
+            conn.execute(
+                "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)",
+                (_UNCONFIRMED_RECOVERY, json.dumps(recovery_text), to_text(now())),
+            )
         ledger.append(
             conn,  # type: ignore[arg-type]  # a plain connection inside BEGIN works as a _Tx
             "meta",
@@ -187,9 +198,11 @@ def finish_pending(folder: Path, master: bytearray, slots: SlotFile) -> SlotFile
     if PREVIOUS_SLOT not in slots.slots:
         _remove(folder / REKEY_FILE)
         return slots
-    previous = slots.open_secret(
-        PREVIOUS_SLOT, bytes(master), VaultCorrupted("The vault's key file is damaged.")
-    )
+    damaged = VaultCorrupted("The vault's key file is damaged.")
+    previous = slots.open_secret(PREVIOUS_SLOT, bytes(master), damaged)
+    recovery_text = None
+    if RECOVERY_SLOT in slots.slots:
+        recovery_text = slots.open_secret(RECOVERY_SLOT, bytes(master), damaged).decode()
     try:
         db = folder / DB_FILE
         if not opens_with(db, db_key(master)):
@@ -198,7 +211,7 @@ def finish_pending(folder: Path, master: bytearray, slots: SlotFile) -> SlotFile
                     "The diary database does not open with this diary's keys. Nothing has "
                     "been changed. Please restore from a backup."
                 )
-            export(db, previous, master, folder / REKEY_FILE)
+            export(db, previous, master, folder / REKEY_FILE, recovery_text=recovery_text)
             swap(folder)
         else:
             _remove(folder / REKEY_FILE)
@@ -206,6 +219,7 @@ def finish_pending(folder: Path, master: bytearray, slots: SlotFile) -> SlotFile
         keymod.wipe(previous)
     done = copy.deepcopy(slots)
     done.slots.pop(PREVIOUS_SLOT)
+    done.slots.pop(RECOVERY_SLOT, None)
     done.save(folder, master)
     return done
 
@@ -235,9 +249,12 @@ def rekey(
         pending.set_passphrase_slot(new_master, new_passphrase, kdf or keymod.DEFAULT_KDF)
         pending.set_secret_slot("recovery", new_master, recovery_raw)
         pending.set_secret_slot(PREVIOUS_SLOT, master, bytes(new_master))
+        pending.set_secret_slot(RECOVERY_SLOT, recovery_text.encode(), bytes(new_master))
         db.close()
         try:
-            export(folder / DB_FILE, master, new_master, folder / REKEY_FILE, progress)
+            export(
+                folder / DB_FILE, master, new_master, folder / REKEY_FILE, progress, recovery_text
+            )
             pending.save(folder, new_master)  # the commit point
         except BaseException:
             _remove(folder / REKEY_FILE)
@@ -247,6 +264,7 @@ def rekey(
             swap(folder)
             done = copy.deepcopy(pending)
             done.slots.pop(PREVIOUS_SLOT)
+            done.slots.pop(RECOVERY_SLOT)
             db.reopen(db_key(new_master))
             count, head = ledger.head(db)
             done.db = {"count": count, "head": head}

@@ -1,4 +1,5 @@
-"""Settings: "Change my passphrase" and "Make a new recovery key", in plain words."""
+"""Settings: "Change my passphrase", "Make a new recovery key" and "Lock out anyone who
+knew my old passphrase", in plain words."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from safediary.gui.widgets import PlainLabel, button
 
 
 class KeysSection(QWidget):
-    """Two buttons with a sentence each; the main window opens the dialogs they ask for."""
+    """Three buttons with a sentence each; the main window opens the dialogs they ask for."""
 
     change_passphrase_requested = Signal()
     new_recovery_key_requested = Signal()
+    lock_out_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +56,24 @@ class KeysSection(QWidget):
             1,
             1,
         )
-        # Row 2 is kept for "Lock out anyone who knew my old passphrase" (vault.rekey,
-        # being built in core): a new master key, so old copies of the key file stop
-        # opening new entries. Add its button and sentence here when it lands.
+        self.lock_out_button = button(
+            "Lock out anyone who knew my old passphrase…",
+            "lockOutButton",
+            "Lock out anyone who knew my old passphrase",
+            "Give the diary a new master key, so old passphrases and old key files stop "
+            "working for anything written from now on",
+        )
+        self.lock_out_button.setAutoDefault(False)
+        self.lock_out_button.clicked.connect(self.lock_out_requested)
+        grid.addWidget(self.lock_out_button, 2, 0)
+        grid.addWidget(
+            PlainLabel(
+                "If someone knew your passphrase or may have copied the diary: a new master "
+                "key, a new passphrase and a new recovery key, so they cannot open anything "
+                "you write from now on. Copies and backups made before still open with the "
+                "old passphrase for what they already hold."
+            ),
+            2,
+            1,
+        )
         self.grid = grid

@@ -30,14 +30,16 @@ class ChangePassphraseDialog(QDialog):
         self.setWindowTitle("Choose a new passphrase")
         layout = QVBoxLayout(self)
         layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(heading("Choose a new passphrase"))
+        self.title = heading("Choose a new passphrase")
+        layout.addWidget(self.title)
         intro = (
             "You opened the diary with your recovery key. Please choose a new passphrase now, "
             "so you can open it normally next time. Your recovery key keeps working."
             if after_recovery
             else "Your diary will open with the new passphrase from now on."
         )
-        layout.addWidget(PlainLabel(intro))
+        self.intro = PlainLabel(intro)
+        layout.addWidget(self.intro)
         form = QFormLayout()
         self.first = PassphraseField("New passphrase")
         self.first.setObjectName("newPassphraseField")
