@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -9,6 +10,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.platypus import Spacer
 
 from safediary.core import Vault
 from safediary.core.report import ReportOptions, render_report
@@ -116,3 +120,31 @@ def test_long_right_to_left_and_cjk_text_flows_across_pages(vault: Vault, tmp_pa
         out = _pdftotext(pdf, tmp_path)
         for n in (0, 450, 899):
             assert chinese.format(n).rstrip("。") in out.replace("\n", "")
+
+
+_ALPHABET = st.one_of(
+    st.characters(min_codepoint=0x20, max_codepoint=0x2FF),
+    st.characters(min_codepoint=0x300, max_codepoint=0x36F),  # combining marks
+    st.characters(min_codepoint=0x590, max_codepoint=0x6FF),  # Hebrew, Arabic
+    st.characters(min_codepoint=0x900, max_codepoint=0xBFF),  # Indic
+    st.characters(min_codepoint=0xE00, max_codepoint=0xE7F),  # Thai
+    st.characters(min_codepoint=0x2000, max_codepoint=0x206F),  # punctuation, bidi controls
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
+    st.characters(min_codepoint=0xFE00, max_codepoint=0xFE0F),  # variation selectors
+    st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),  # emoji, modifiers
+    st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF, categories=["Lo", "So"]),
+    st.sampled_from(["\n", " ", "\u200d", "\u202e", "\u2067", "&", "<", ">"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=120))
+def test_any_text_prints_without_an_empty_box(text: str) -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    from safediary.core.report.text import Styles, paragraphs
+
+    buffer = io.BytesIO()
+    story = paragraphs(text, Styles().body) or [Spacer(1, 1)]
+    SimpleDocTemplate(buffer).build(story)
+    assert walk(buffer.getvalue()).notdef == []
