@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdf
@@ -51,13 +51,21 @@ def diary(vault: Vault, tmp_path: Path) -> Vault:
         description="APRIL-VISIT he knocked at my door",
         people=[him.id],
     )
+    order = vault.orders.add(
+        "non_molestation_order",
+        court="Leeds Family Court",
+        reference="LS26F00123",
+        made_on=date(2026, 6, 1),
+        expires_on=date(2027, 6, 1),
+        conditions="Not to come within 100 metres of 14 Elm Road.",
+    )
     sept = vault.incidents.add(
         occurred_at=datetime(2026, 9, 3, 20, 0, tzinfo=TZ),
         kinds={"at_home", "threat"},
         description="SEPT-VISIT he came again and threatened me",
         feelings="FEELINGS-TEXT terrified",
         impact="IMPACT-TEXT I changed the locks",
-        order_breached=True,
+        breached_order=order.id,
         police_reference="44/777/26",
         officer="PC Jane Holt 4512",
         people=[him.id],
@@ -74,7 +82,12 @@ def diary(vault: Vault, tmp_path: Path) -> Vault:
         description="PRIVATE-ONE",
         private=True,
     )
-    vault.evidence.add_file(photo(tmp_path / "door.jpg"), incident_id=sept.id)
+    ev = vault.evidence.add_file(photo(tmp_path / "door.jpg"), incident_id=sept.id)
+    vault.evidence.describe(
+        ev.id,
+        description="DOOR-PHOTO the dent he made",
+        original_location="ORIGINAL-ON my phone, Photos app",
+    )
     return vault
 
 
@@ -99,7 +112,8 @@ def test_the_summary_page_has_people_refs_orders_and_serious_incidents(diary: Va
         "44/777/26",
         "PC Jane Holt 4512",
         "Court orders in force",
-        "say a court order was breached",
+        "Non-molestation order, Leeds Family Court, ref. LS26F00123",
+        "Breached 1 times",
         "Most serious incidents",
         "Turning up at home 2",
     ):
@@ -194,10 +208,10 @@ def test_clock_oddities_are_flagged(vault: Vault, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(incidents, "now", lambda: real_now() + timedelta(days=30))
     vault.incidents.add(occurred_at=when, description="THIRD written with the clock ahead")
     text = text_of(render_report(vault, ReportOptions()))
-    assert "Entry No. 2 shows it was written down on" in text
-    assert "earlier than entry No. 1" in text
-    assert "Entry No. 3 shows it was written down on" in text
-    assert "after this report was made" in text
+    assert "Entry No. 2: The time entry 2 was written down" in text
+    assert "the computer's clock was probably changed" in text
+    assert "Entry No. 3: The time entry 3 was written down" in text
+    assert "is in the future" in text
 
 
 def test_bookmarks_for_every_section_and_links_to_entries(diary: Vault) -> None:
@@ -259,3 +273,32 @@ def test_the_chart_names_the_most_frequent_kinds() -> None:
         "following",
     ]
     assert series[-1] == OTHER  # only the three least frequent share "Other kinds"
+
+
+def test_court_orders_are_listed_with_their_breaches(diary: Vault) -> None:
+    text = text_of(render_report(diary, ReportOptions()))
+    assert "Court orders" in text
+    assert "Not to come within 100 metres of 14 Elm Road." in text
+    assert "in force on the day of this report" in text
+    assert "Breaches recorded in this report: No. 2" in text
+    assert "Court order breached (Non-molestation order)" in text
+
+
+def test_the_evidence_index_shows_description_and_where_the_original_is(diary: Vault) -> None:
+    text = text_of(render_report(diary, ReportOptions()))
+    assert "DOOR-PHOTO the dent he made" in text
+    assert "ORIGINAL-ON my phone, Photos app" in text
+
+
+def test_an_entry_prints_the_person_as_recorded_and_who_they_were_later_identified_as(
+    vault: Vault,
+) -> None:
+    unknown = vault.people.add("Unknown man, grey hoodie")
+    vault.incidents.add(
+        occurred_at=datetime(2026, 3, 1, 20, 0, tzinfo=TZ),
+        description="He followed me",
+        people=[unknown.id],
+    )
+    vault.people.update(unknown.id, name="Daniel O'Brien")
+    text = text_of(render_report(vault, ReportOptions()))
+    assert "Unknown man, grey hoodie (later identified as Daniel O'Brien; changed on" in text

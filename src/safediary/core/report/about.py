@@ -36,8 +36,8 @@ COVERS = (
     "every saved version of every entry (what happened, when, where, who, the times it was "
     "written down and amended); the people named in the diary and each change to them; each "
     "evidence file's record (its SHA-256, name, size, dates, description and where the "
-    "original is kept), which entries it is linked to, and any removal; court orders; and "
-    "the answers to the safety checklist"
+    "original is kept), which entries it is linked to, and any removal; court orders; "
+    "conversations imported from a phone or e-mail; and the answers to the safety checklist"
 )
 
 NOT_COVERED = (

@@ -12,12 +12,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from safediary.core.checklist.checklist import ChecklistAnswers
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
+from safediary.core.diary.orders import CourtOrder
 from safediary.core.diary.people import Person
 from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
@@ -201,7 +202,7 @@ class ReportData:
     private_gaps: int = 0
     #: (incident id, person id) -> the person as the entry recorded them, when different now
     people_then: dict[tuple[int, int], Any] = field(default_factory=dict)
-    orders: list[Any] = field(default_factory=list)
+    orders: list[CourtOrder] = field(default_factory=list)
     #: reduced copies of the pictures for the appendix, by evidence id
     pictures: dict[Any, bytes] = field(default_factory=dict)
 
@@ -281,8 +282,8 @@ def _evidence_items(
                 incident_ids=tuple(linked),
                 thumbnail=thumb,
                 mark=f"{prefix}/{index}",
-                description=str(getattr(record, "description", "") or ""),
-                original_location=str(getattr(record, "original_location", "") or ""),
+                description=record.description,
+                original_location=record.original_location,
                 gps=gps,
                 duration=float(duration) if isinstance(duration, float | int) else None,
             )
@@ -313,37 +314,18 @@ def _firsts(whole: list[Incident], options: ReportOptions) -> list[FirstSeen]:
     return sorted(seen.values(), key=lambda f: (f.on, f.number))
 
 
-def _clock_notes(incidents: list[Incident], made_at: datetime) -> list[str]:
-    """Entries whose written-down time is earlier than the entry written just before it
-    (the one numbered one less, when it is in the report), or later than the report."""
-    notes: list[str] = []
-    by_number = {i.number: i for i in incidents}
-    for incident in sorted(incidents, key=lambda i: i.number):
-        previous = by_number.get(incident.number - 1)
-        if previous is not None and incident.recorded_at < previous.recorded_at:
-            notes.append(
-                f"Entry No. {incident.number} shows it was written down on "
-                f"{fmt_datetime(incident.recorded_at)}, earlier than entry "
-                f"No. {previous.number} ({fmt_datetime(previous.recorded_at)}), which was "
-                "written before it. The computer's clock may have been wrong or changed."
-            )
-        if incident.recorded_at > made_at + timedelta(minutes=5):
-            notes.append(
-                f"Entry No. {incident.number} shows it was written down on "
-                f"{fmt_datetime(incident.recorded_at)}, after this report was made. "
-                "The computer's clock may have been wrong or changed."
-            )
+def _clock_notes(oddities: list[Any], incidents: list[Incident]) -> list[str]:
+    """What ``verify()`` found odd about the computer's clock, for this report's entries
+    (and for changes that are not entries, such as to a person); private entries left out."""
+    shown = {i.number for i in incidents}
+    notes = []
+    for odd in oddities:
+        number = odd.incident_number
+        if number is None:
+            notes.append(odd.message)
+        elif number in shown:
+            notes.append(f"Entry No. {number}: {odd.message}")
     return notes
-
-
-def _person_versions(vault: Any, person_id: int) -> list[tuple[datetime, Person]]:
-    """(time saved, the person) for every saved version of a person, oldest first."""
-    out: list[tuple[datetime, Person]] = []
-    for item in vault.people.history(person_id):
-        person = getattr(item, "person", item)
-        saved = getattr(item, "saved_at", None) or person.updated_at
-        out.append((saved, person))
-    return out
 
 
 def _people_then(
@@ -351,8 +333,6 @@ def _people_then(
 ) -> dict[tuple[int, int], tuple[Person, datetime]]:
     """For each (entry, person) whose name has changed since the entry was written:
     the person as the entry recorded them and the date the name changed."""
-    if not hasattr(vault.people, "history"):  # people are versioned from schema v? on
-        return {}
     versions: dict[int, list[tuple[datetime, Person]]] = {}
     out: dict[tuple[int, int], tuple[Person, datetime]] = {}
     for incident in incidents:
@@ -360,7 +340,7 @@ def _people_then(
             if pid not in people:
                 continue
             if pid not in versions:
-                versions[pid] = _person_versions(vault, pid)
+                versions[pid] = [(v.saved_at, v.person) for v in vault.people.history(pid)]
             history = versions[pid]
             if len(history) < 2:
                 continue
@@ -392,11 +372,12 @@ def collect(
     can say plainly whether its fingerprint and files check out.
     """
     generated_at = now()
-    check_ok, problems = True, []
+    check_ok, problems, oddities = True, [], []
     fingerprint = vault.fingerprint
     if check:
         result = vault.verify()
         check_ok, problems = bool(result.ok), list(result.problems)
+        oddities = list(result.clock)
         fingerprint = result.fingerprint or fingerprint
     incidents = select_incidents(vault, options)
     want_thumbs = options.include_thumbnails if thumbnails is None else thumbnails
@@ -434,7 +415,6 @@ def collect(
             every_list = select_incidents(vault, replace(options, include_private=True))
             private_gaps = len(every_list) - len(incidents)
     people = {p.id: p for p in vault.people.list()}
-    orders_store = getattr(vault, "orders", None)
     return ReportData(
         options=options,
         generated_at=generated_at,
@@ -449,18 +429,18 @@ def collect(
         history=history,
         check_ok=check_ok,
         check_problems=problems,
-        clock_notes=_clock_notes(incidents, generated_at),
+        clock_notes=_clock_notes(oddities, incidents),
         firsts=_firsts([*earlier, *incidents], options),
         private_gaps=private_gaps,
         people_then=_people_then(vault, incidents, people),
-        orders=list(orders_store.list()) if orders_store is not None else [],
+        orders=vault.orders.list(),
     )
 
 
 # ----------------------------------------------------------------------------- formatting
 
 
-def fmt_date(value: datetime) -> str:
+def fmt_date(value: date) -> str:
     """``12 Feb 2026`` (English month names whatever the locale)."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 

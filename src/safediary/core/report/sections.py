@@ -411,7 +411,9 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
     text, cut = shorten(_flat(incident.description), 320)
     what += markup(text) + (see if cut else "")
     if incident.order_breached:
-        what += "<br/><b>Court order breached.</b>"
+        order = next((o for o in data.orders if o.id == incident.breached_order), None)
+        named = f" ({markup(order.label)})" if order is not None else ""
+        what += f"<br/><b>Court order breached{named}.</b>"
     if incident.private:
         what += "<br/><i>(marked private)</i>"
     witnesses, wcut = shorten(_flat(incident.witnesses), 160)

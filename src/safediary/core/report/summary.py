@@ -10,7 +10,7 @@ full detail is in the rest of the report.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -20,6 +20,7 @@ from safediary.core.checklist import checklist as checklist_mod
 from safediary.core.checklist.checklist import Answer
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
+from safediary.core.diary.orders import CourtOrder
 from safediary.core.report.data import ReportData, fmt_date
 from safediary.core.report.flow import entry_key, heading, link
 from safediary.core.report.text import Paragraph, Styles, markup, shorten
@@ -53,50 +54,38 @@ def most_serious(incidents: list[Incident], limit: int = _MAX_SERIOUS) -> list[I
     return sorted(scored[:limit], key=lambda i: (i.occurred_at, i.number))
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
+def in_force(order: CourtOrder, on: datetime) -> bool:
+    """True when ``order`` was made on or before the day of ``on`` and has not expired."""
+    return order.in_force(on.date())
 
 
-def in_force(order: Any, on: datetime) -> bool:
-    """True when ``order`` was made on or before ``on`` and has not expired."""
-    made = _as_date(getattr(order, "made_on", None))
-    expires = _as_date(getattr(order, "expires_on", None))
-    day = on.date()
-    return (made is None or made <= day) and (expires is None or expires >= day)
-
-
-def breached_order(incident: Incident) -> Any:
+def breached_order(incident: Incident) -> int | None:
     """The id of the court order an entry names as breached (None if none is named)."""
-    return getattr(incident, "order_id", None)
+    return incident.breached_order
 
 
-def order_title(order: Any) -> str:
-    bits = [str(getattr(order, "kind", "") or "Court order")]
-    court = str(getattr(order, "court", "") or "")
-    if court:
-        bits.append(court)
-    ref = str(getattr(order, "reference", "") or "")
-    if ref:
-        bits.append("ref. " + ref)
+def order_title(order: CourtOrder) -> str:
+    bits = [order.label]
+    if order.court.strip():
+        bits.append(order.court.strip())
+    if order.reference.strip():
+        bits.append("ref. " + order.reference.strip())
     return ", ".join(bits)
 
 
-def _order_dates(order: Any) -> str:
-    made = _as_date(getattr(order, "made_on", None))
-    expires = _as_date(getattr(order, "expires_on", None))
-    text = f"made {fmt_date(made)}" if made else "date made not recorded"  # type: ignore[arg-type]
-    text += f", expires {fmt_date(expires)}" if expires else ", no end date"  # type: ignore[arg-type]
+def _order_dates(order: CourtOrder) -> str:
+    text = f"made {fmt_date(order.made_on)}" if order.made_on else "date made not recorded"
+    text += f", expires {fmt_date(order.expires_on)}" if order.expires_on else ", no end date"
     return text
 
 
-def breaches(data: ReportData) -> dict[Any, list[Incident]]:
-    """Entries in this report that say a court order was breached, by order id (None: not named)."""
-    out: dict[Any, list[Incident]] = {}
+def breaches(data: ReportData) -> dict[int | None, list[Incident]]:
+    """Entries in this report that say a court order was breached, by order id (None: not
+    named)."""
+    out: dict[int | None, list[Incident]] = {}
     for incident in data.incidents:
-        if incident.order_breached or breached_order(incident) is not None:
-            out.setdefault(breached_order(incident), []).append(incident)
+        if incident.order_breached or incident.breached_order is not None:
+            out.setdefault(incident.breached_order, []).append(incident)
     return out
 
 
@@ -190,7 +179,7 @@ def _orders_brief(data: ReportData, st: Styles) -> Story:
     for order in current:
         line = "<b>" + markup(shorten(order_title(order), 160)[0]) + "</b>, "
         line += _order_dates(order)
-        hits = found.get(getattr(order, "id", None), [])
+        hits = found.get(order.id, [])
         if hits:
             line += f". <b>Breached {len(hits)} times:</b> " + _numbers(hits)
         story.append(Paragraph(line, st.small, bulletText="•"))
@@ -315,13 +304,13 @@ def orders_section(data: ReportData, st: Styles, width: float) -> Story:
                 st.muted,
             ),
         ]
-        conditions = str(getattr(order, "conditions", "") or "")
+        conditions = order.conditions
         if conditions.strip():
             block += [
                 Paragraph("Conditions", st.label),
                 Paragraph(markup(shorten(conditions, 3000)[0]), st.body),
             ]
-        hits = found.get(getattr(order, "id", None), [])
+        hits = found.get(order.id, [])
         block.append(
             Paragraph(
                 ("Breaches recorded in this report: " + _numbers(hits, 60))
