@@ -8,10 +8,10 @@ This script documents, and repeats on demand, how the shipped files were made:
 - Noto Sans CJK SC Regular (``fonts-noto-cjk``) is cut down to the characters
   people write (kana, the CJK Unified Ideographs block, Hangul syllables and jamo,
   CJK punctuation, full-width forms) and its PostScript outlines are converted to
-  TrueType ones, because reportlab embeds only TrueType outlines. One regional
-  style (Simplified Chinese) serves Chinese, Japanese and Korean: every character
-  is readable; a few Japanese and Traditional Chinese characters take the
-  mainland glyph shape. Extension blocks B+ are left out (they print as markers).
+  TrueType ones, because reportlab embeds only TrueType outlines. Its ``locl``
+  glyph variants stay, so the report asks HarfBuzz for Japanese, Korean or
+  Traditional Chinese forms by language. Extension blocks B+ are left out (they
+  print as markers).
 - Noto Emoji (monochrome, from the ``manimgx-fonts`` wheel on PyPI) is pinned to
   its Regular weight, so the variable-font tables go.
 

@@ -148,3 +148,19 @@ def test_any_text_prints_without_an_empty_box(text: str) -> None:
     story = paragraphs(text, Styles().body) or [Spacer(1, 1)]
     SimpleDocTemplate(buffer).build(story)
     assert walk(buffer.getvalue()).notdef == []
+
+
+def test_cjk_glyph_forms_follow_the_language() -> None:
+    from safediary.core.report.shaping import cjk_language
+
+    assert cjk_language(SAMPLES["Japanese"]) == "ja"
+    assert cjk_language(SAMPLES["Korean"]) == "ko"
+    assert cjk_language(SAMPLES["Chinese (Traditional)"]) == "zh-tw"
+    assert cjk_language(SAMPLES["Chinese"]) == "zh-cn"
+    # the same character, 直, is drawn with a different glyph in Japanese and in Chinese
+    from safediary.core.report.shaping import prepare
+
+    frag = type("Frag", (), {"fontName": "SafeDiarySans", "fontSize": 10})()
+    ja = prepare([("直すね", frag)]).runs[0].glyphs[0][0]
+    zh = prepare([("直接", frag)]).runs[0].glyphs[0][0]
+    assert ja != zh

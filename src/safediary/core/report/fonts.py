@@ -61,6 +61,9 @@ def _noto(script: str, ranges: tuple[tuple[int, int], ...]) -> Face:
     )
 
 
+#: One face for Chinese, Japanese and Korean; HarfBuzz picks each language's glyph forms.
+CJK = Face("SafeDiaryCJK", "NotoSansCJKsc-Regular-subset.ttf", ranges=_CJK)
+
 #: Script faces, tried first for the characters in their ranges.
 SCRIPT_FACES: tuple[Face, ...] = (
     _noto("Arabic", _ARABIC),
@@ -71,7 +74,7 @@ SCRIPT_FACES: tuple[Face, ...] = (
     _noto("Gujarati", ((0x0A80, 0x0AFF),)),
     _noto("Tamil", ((0x0B80, 0x0BFF), (0x11FC0, 0x11FFF))),
     _noto("Thai", ((0x0E00, 0x0E7F),)),
-    Face("SafeDiaryCJK", "NotoSansCJKsc-Regular-subset.ttf", ranges=_CJK),
+    CJK,
 )
 EMOJI = Face("SafeDiaryEmoji", "NotoEmoji-Regular.ttf", ranges=((0x1F000, 0x1FAFF),))
 BASE_FACES: tuple[Face, ...] = (

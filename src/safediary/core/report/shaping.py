@@ -258,12 +258,31 @@ def _choose_font(ch: str, base: str, current: str | None) -> str:
     return fonts.font_for(cp, fonts.is_bold(base)) or base
 
 
-def _shape(run: _Run, text: str) -> None:
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Common characters written only in Traditional Chinese (Taiwan, Hong Kong).
+_TRADITIONAL = re.compile("[們這個來會說時門後對還過學國話裡見長點開問間關電車愛聽從]")
+
+
+def cjk_language(text: str) -> str:
+    """The language whose glyph shapes the CJK face should use for ``text``."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _TRADITIONAL.search(text):
+        return "zh-tw"
+    return "zh-cn"
+
+
+def _shape(run: _Run, text: str, language: str | None = None) -> None:
     font = fonts.load(run.font)
     buf = hb.Buffer()
     buf.add_codepoints([ord(c) for c in text[run.start : run.end]])
     buf.direction = "rtl" if run.level % 2 else "ltr"
     buf.guess_segment_properties()
+    if language:
+        buf.language = language
     hb.shape(_hb_font(font), buf, {"kern": True, "liga": True})
     scale = run.size / font.face.unitsPerEm
     glyphs = run.glyphs
@@ -301,8 +320,9 @@ def prepare(pieces: list[tuple[str, Any]], forced: int | None = None) -> _Line:
             runs.append(_Run(i, i + 1, font, frag.fontSize, levels[i], frag))
     widths = [0.0] * len(text)
     starts = [False] * len(text)
+    language = cjk_language(text) if any(r.font == fonts.CJK.name for r in runs) else None
     for run in runs:
-        _shape(run, text)
+        _shape(run, text, language if run.font == fonts.CJK.name else None)
         for _gid, cluster, adv, _xo, _yo in run.glyphs:
             widths[cluster] += adv
             starts[cluster] = True
