@@ -218,3 +218,57 @@ def test_evidence_messages_show_the_marker(vault: Vault, tmp_path: Path) -> None
     ev = vault.evidence.add_file(path)
     assert ev.original_name == "invoice-\u202efdp.exe"  # kept exactly, as evidence
     assert ev.shown_name == "invoice-[U+202E RIGHT-TO-LEFT OVERRIDE]fdp.exe"
+
+
+# -- item 5: planted links in a vault or a backup --------------------------------------------
+def test_the_unlock_sweep_never_follows_a_linked_evidence_folder(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    vault.lock()
+    outside = tmp_path / "someone else's files"
+    outside.mkdir()
+    precious = outside / ("ab" + "0" * 30 + ".0")  # named like a stray evidence segment
+    precious.write_bytes(b"a file outside the vault")
+    evidence = vault_dir / "evidence"
+    evidence.mkdir(exist_ok=True)
+    (evidence / "ab").symlink_to(outside, target_is_directory=True)
+    Vault.unlock(vault_dir, PASSPHRASE).lock()
+    assert precious.read_bytes() == b"a file outside the vault"
+    assert (evidence / "ab").is_symlink()  # left alone, not followed
+
+
+def test_restore_refuses_a_backup_holding_a_link(vault: Vault, tmp_path: Path) -> None:
+    from safediary.core.backup import backup as backups
+    from safediary.core.errors import InvalidInput
+
+    made = vault.backup(tmp_path / "backups")
+    folder = made.folder
+    secret = tmp_path / "private.txt"
+    secret.write_text("not part of any backup")
+    (folder / "diary.db").unlink()
+    (folder / "diary.db").symlink_to(secret)
+    with pytest.raises(InvalidInput, match="link"):
+        backups.restore(folder, tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+def test_the_newest_backup_is_decided_by_its_contents_not_its_name(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from safediary.core.backup.backup import find_backups
+
+    vault, _ = Vault.create(vault_dir, PASSPHRASE)
+    old = vault.backup(tmp_path / "backups").folder
+    for n in range(3):
+        vault.incidents.add(occurred_at=datetime.now(UTC), description=f"entry {n}")
+    vault.lock()  # records the diary's length in the key file
+    vault = Vault.unlock(vault_dir, PASSPHRASE)
+    new = vault.backup(tmp_path / "backups").folder
+    vault.lock()
+    planted = old.with_name("backup-9999-12-31-235959")
+    old.rename(planted)
+    os.utime(planted / "diary.db", (4_000_000_000, 4_000_000_000))  # dated in the future too
+    assert find_backups(tmp_path / "backups")[0] == new

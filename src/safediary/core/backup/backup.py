@@ -35,6 +35,7 @@ from safediary.core.errors import (
     NotAVault,
     StorageError,
     VaultCorrupted,
+    VaultError,
     VaultExists,
 )
 from safediary.core.evidence.evidence import EVIDENCE_DIR, EvidenceStore
@@ -187,8 +188,9 @@ def _copy_file(src: Path, dst: Path, meter: _Progress) -> str:
     """Copy one file durably (exclusive create, fsync); return the SHA-256 of what was read."""
     digest = hashlib.sha256()
     with open(src, "rb", buffering=0) as fin:
-        fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     FILE_MODE)
+        fd = os.open(
+            dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE
+        )
         try:
             while chunk := fin.read(_COPY_CHUNK):
                 digest.update(chunk)
@@ -373,9 +375,7 @@ def _write_and_check(
     finally:
         copy.close()
     report.created_at = stamp
-    report.bytes_written = sum(
-        p.stat().st_size for p in partial.rglob("*") if p.is_file()
-    )
+    report.bytes_written = sum(p.stat().st_size for p in partial.rglob("*") if p.is_file())
     return report
 
 
@@ -447,17 +447,36 @@ def _check_copy(
 
 
 def _vault_files(folder: Path) -> Iterator[Path]:
-    """Relative paths of the files that make up a vault (never temp files or leftovers)."""
+    """Relative paths of the files that make up a vault (never temp files or leftovers).
+
+    Raises InvalidInput if any of them is a link: a planted link could make a restore
+    copy (and "check") a file from anywhere on the computer.
+    """
     for name in (keymod.KEYS_FILE, keymod.KEYS_COPY, DB_FILE, _WAL):
+        _refuse_link(folder, Path(name))
         if (folder / name).is_file():
             yield Path(name)
+    _refuse_link(folder, Path(EVIDENCE_DIR))
     root = folder / EVIDENCE_DIR
     if root.is_dir():
         for shard in sorted(root.iterdir()):
+            if _SHARD_RE.match(shard.name):
+                _refuse_link(folder, Path(EVIDENCE_DIR, shard.name))
             if shard.is_dir() and _SHARD_RE.match(shard.name):
                 for seg in sorted(shard.iterdir()):
+                    if _SEGMENT_RE.match(seg.name):
+                        _refuse_link(folder, Path(EVIDENCE_DIR, shard.name, seg.name))
                     if seg.is_file() and _SEGMENT_RE.match(seg.name):
                         yield Path(EVIDENCE_DIR, shard.name, seg.name)
+
+
+def _refuse_link(folder: Path, rel: Path) -> None:
+    if (folder / rel).is_symlink():
+        raise InvalidInput(
+            f"In {folder}, “{rel}” is a link to somewhere else instead of a real file or "
+            "folder. A backup never contains links, so someone may have tampered with this "
+            "one. SafeDiary does not follow links; nothing was copied."
+        )
 
 
 def restore(
@@ -564,9 +583,27 @@ def find_backups(folder: Path | str) -> list[Path]:
     found: list[Path] = []
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
-            if entry.is_dir() and not entry.name.startswith(".") and (
-                (entry / keymod.KEYS_FILE).exists() or (entry / keymod.KEYS_COPY).exists()
+            if (
+                not entry.is_symlink()
+                and entry.is_dir()
+                and not entry.name.startswith(".")
+                and ((entry / keymod.KEYS_FILE).exists() or (entry / keymod.KEYS_COPY).exists())
             ):
                 found.append(entry)
-    found.sort(key=lambda p: p.name, reverse=True)
+    # Newest by what is inside, never by the name (a planted "backup-9999-…" once won):
+    # the diary's length recorded in the key file, then when its database was written.
+    found.sort(key=_recency, reverse=True)
     return found
+
+
+def _recency(folder: Path) -> tuple[int, int, float]:
+    """How new the backup in ``folder`` is, from its contents; unreadable ones sort last."""
+    try:
+        newest = keymod.load_slot_files(folder)[0]
+        db = folder / DB_FILE
+        written = db.lstat().st_mtime if not db.is_symlink() else 0.0
+    except (VaultError, OSError):
+        return (-1, -1, 0.0)
+    record = getattr(newest, "db", None) or {}
+    count = record.get("count", 0) if isinstance(record, dict) else 0
+    return (count if isinstance(count, int) else 0, newest.generation, written)

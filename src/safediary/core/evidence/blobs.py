@@ -627,7 +627,9 @@ def delete_blob(root: Path, blob_id: str) -> None:
 def _shard_dirs(root: Path) -> list[Path]:
     try:
         return [
-            p for p in Path(root).iterdir() if p.is_dir() and re.fullmatch(r"[0-9a-f]{2}", p.name)
+            p
+            for p in Path(root).iterdir()
+            if re.fullmatch(r"[0-9a-f]{2}", p.name) and not p.is_symlink() and p.is_dir()
         ]
     except FileNotFoundError:
         return []
@@ -661,7 +663,7 @@ def sweep(root: Path, keep: set[str]) -> int:
             m = _SEGMENT_RE.match(name[:-4] if is_tmp else name)
             if not m:
                 continue
-            if is_tmp or m.group(1) not in keep:
+            if (is_tmp or m.group(1) not in keep) and not (folder / name).is_symlink():
                 try:
                     (folder / name).unlink()
                 except FileNotFoundError:

@@ -69,7 +69,13 @@ def sweep(root: Path, vault_folder: Path, live: set[str], known: set[str]) -> Sw
     result = SweepResult()
     journaled = _journaled(root)
     try:
-        shards = [p for p in Path(root).iterdir() if p.is_dir() and _SHARD_RE.match(p.name)]
+        # A link planted in place of a shard could point anywhere on the computer: never
+        # follow one (it once made this sweep delete a file outside the vault).
+        shards = [
+            p
+            for p in Path(root).iterdir()
+            if _SHARD_RE.match(p.name) and not p.is_symlink() and p.is_dir()
+        ]
     except FileNotFoundError:
         shards = []
     except OSError as exc:
@@ -86,6 +92,8 @@ def sweep(root: Path, vault_folder: Path, live: set[str], known: set[str]) -> Sw
             if blob_id in live and not is_tmp:
                 continue
             path = shard / name
+            if path.is_symlink():
+                continue  # not a file of ours, whatever its name
             try:
                 if blob_id in journaled or blob_id in known:
                     path.unlink()  # an interrupted import, or a removal being finished
