@@ -14,8 +14,10 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QScrollArea,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.core import Vault
+from safediary.core import Vault, VaultError
 from safediary.core.wording import visible_name, without_controls
 from safediary.gui import widgets
 from safediary.gui.evidence.panel import size_text
@@ -183,6 +185,7 @@ class EvidenceViewer(QDialog):
         self.busy.setVisible(False)
         details_layout = QVBoxLayout()
         details_layout.addLayout(form)
+        details_layout.addWidget(self._description_box())
         row = QHBoxLayout()
         row.addWidget(self.verify_button)
         row.addWidget(self.export_button)
@@ -312,6 +315,58 @@ class EvidenceViewer(QDialog):
         self._message("This evidence could not be opened.\n\n" + widgets.error_text(exc))
         self.loaded.emit()
 
+    def _description_box(self) -> QWidget:
+        """What the file shows and where the original is kept (each save is kept)."""
+        box = QGroupBox("For the report")
+        form = QFormLayout(box)
+        self.description_field = QPlainTextEdit()
+        self.description_field.setObjectName("evidenceDescriptionField")
+        self.description_field.setAccessibleName("What this file shows")
+        self.description_field.setPlaceholderText(
+            "For example: texts from his number on 3 May, threatening to come round"
+        )
+        self.description_field.setTabChangesFocus(True)
+        self.description_field.setMaximumHeight(90)
+        self.location_field = QLineEdit()
+        self.location_field.setObjectName("originalLocationField")
+        self.location_field.setAccessibleName("Where the original is kept")
+        self.location_field.setPlaceholderText("For example: on my phone; given to PC Shah")
+        self.save_description_button = button(
+            "Save", "saveDescriptionButton", "Save what this file shows and where the original is"
+        )
+        self.save_description_button.clicked.connect(self.save_description)
+        self.description_note = PlainLabel("")
+        self.description_note.setObjectName("descriptionNote")
+        form.addRow("What it shows:", self.description_field)
+        form.addRow("Original kept:", self.location_field)
+        form.addRow("", self.save_description_button)
+        form.addRow("", self.description_note)
+        return box
+
+    def save_description(self) -> None:
+        """Save the two fields as a new version (earlier ones stay in the diary's history)."""
+        try:
+            ev = self.vault.evidence.describe(
+                self.evidence_id,
+                description=self.description_field.toPlainText(),
+                original_location=self.location_field.text(),
+            )
+        except VaultError as exc:
+            self.description_note.setText(widgets.error_text(exc))
+            return
+        self._fill_description(ev)
+        self.description_note.setText(("Saved. " + self.description_note.text()).strip())
+
+    def _fill_description(self, ev: Any) -> None:
+        self.description_field.setPlainText(ev.description)
+        self.location_field.setText(ev.original_location)
+        versions = len(self.vault.evidence.description_history(ev.id)) - 1
+        self.description_note.setText(
+            f"Changed {versions} time{'s' if versions != 1 else ''}; earlier wording is kept."
+            if versions > 0
+            else ""
+        )
+
     def _fill_details(self, ev: Any) -> None:
         meta = ev.metadata or {}
         self.fields["ref"].setText(ev.ref)
@@ -324,6 +379,7 @@ class EvidenceViewer(QDialog):
         camera = " ".join(str(meta[k]) for k in ("camera_make", "camera_model") if meta.get(k))
         self.fields["camera"].setText(camera or str(meta.get("camera") or "—"))
         self.fields["sha256"].setText(ev.sha256[:32] + "\n" + ev.sha256[32:])
+        self._fill_description(ev)
 
     # -- image zoom -------------------------------------------------------------------
     def set_scale(self, scale: float) -> None:
