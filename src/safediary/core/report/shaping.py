@@ -467,6 +467,12 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
     color = getattr(run.frag, "textColor", None)
     if color is not None:
         ops.append(_fill(color))
+    # bold asked for, but the face has no bold (CJK, emoji): thicken by stroking the outline
+    fake_bold = fonts.is_bold(run.frag.fontName) and not fonts.is_bold(run.font)
+    if fake_bold:
+        ops.insert(0, "q")
+        stroke = _fill(color).upper() if color is not None else "0 0 0 RG"
+        ops.append(f"{stroke} {fp_str(size * 0.035)} w 2 Tr")
     ops.append(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
     x0 = x
     subset_now = -1
@@ -500,6 +506,8 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
     if rise:
         ops.append("0 Ts")
     ops.append("ET" if rtl else "ET EMC")
+    if fake_bold:
+        ops.append("0 Tr Q")
     canv._code.append(" ".join(ops))
     for _kind, target in getattr(run.frag, "link", None) or ():
         rect = (x0, y - 0.25 * size, x, y + 0.85 * size)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -37,6 +36,7 @@ from safediary.core.messages import AmbiguousDateOrder, Conversation, Message
 from safediary.gui import widgets
 from safediary.gui.messages.model import MessageTableModel, sender_text, when_text
 from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import Task, runner
 
@@ -209,7 +209,7 @@ class MessagesWindow(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
-        self.detail = QPlainTextEdit()
+        self.detail = PlainTextField()
         self.detail.setObjectName("messageDetail")
         self.detail.setAccessibleName("The whole message")
         self.detail.setReadOnly(True)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QSplitter,
@@ -44,6 +43,7 @@ from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.core.report.export import export_csv, export_json
 from safediary.gui import widgets
 from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner
 from safediary.host import spool
@@ -256,7 +256,7 @@ class ReportDialog(QDialog):
         self.name_field.setObjectName("nameField")
         self.name_field.setAccessibleName("Your name (optional)")
         self.name_field.setPlaceholderText("optional")
-        self.statement_field = QPlainTextEdit(about)
+        self.statement_field = PlainTextField(about)
         self.statement_field.setObjectName("statementField")
         self.statement_field.setAccessibleName("Your statement (optional)")
         self.statement_field.setPlaceholderText(
