@@ -43,6 +43,7 @@ from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.core.report.export import export_csv, export_json
 from safediary.gui import widgets
 from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.report.bundle import DISCLOSURE, BundleDialog
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner
@@ -99,6 +100,7 @@ class ReportDialog(QDialog):
         self._printing: _PrintJob | None = None
         self._stop_printing = False
         self._closing = False
+        self._bundle: BundleDialog | None = None
 
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -156,6 +158,14 @@ class ReportDialog(QDialog):
         menu.addAction("As a spreadsheet (CSV)…", lambda: self.export_data("csv"))
         menu.addAction("As JSON…", lambda: self.export_data("json"))
         self.export_button.setMenu(menu)
+        self.bundle_button = button(
+            "&Bundle for the police…",
+            "bundleButton",
+            "Make a bundle for the police",
+            "The report and exact copies of its evidence files in a new folder, with a list "
+            "of their fingerprints and how to check them",
+        )
+        self.bundle_button.clicked.connect(self.open_bundle)
         self.close_button = button("Close", "closeReportButton", "Close the report window")
         self.quick_exit = QuickExitButton(self)
 
@@ -173,6 +183,7 @@ class ReportDialog(QDialog):
             self.stop_button,
             self.print_button,
             self.save_button,
+            self.bundle_button,
             self.export_button,
             self.close_button,
         ):
@@ -227,7 +238,12 @@ class ReportDialog(QDialog):
 
         extras = QGroupBox("Also include", box)
         extra_layout = QVBoxLayout(extras)
-        self.feelings_check = self._check("How I felt and the effect on me", True, "feelingsCheck")
+        self.feelings_check = self._check("How each incident made me feel", True, "feelingsCheck")
+        self.impact_check = self._check("The effect on my daily life", True, "impactCheck")
+        self.impact_check.setToolTip(
+            "How it changed your life (work, sleep, going out). This is evidence the police "
+            "use for stalking that causes serious alarm or distress."
+        )
         self.private_check = self._check("Entries I marked private", False, "privateCheck")
         self.thumbs_check = self._check("Small pictures of photos", True, "thumbnailsCheck")
         self.revisions_check = self._check(
@@ -242,6 +258,7 @@ class ReportDialog(QDialog):
             self.checklist_check.setToolTip("You have not answered the safety checklist yet.")
         for check in (
             self.feelings_check,
+            self.impact_check,
             self.private_check,
             self.thumbs_check,
             self.revisions_check,
@@ -263,7 +280,17 @@ class ReportDialog(QDialog):
             "Optional: anything you want the reader to know, in your own words."
         )
         self.statement_field.setMinimumHeight(90)
+        self.prefix_field = QLineEdit(about)
+        self.prefix_field.setObjectName("exhibitPrefixField")
+        self.prefix_field.setAccessibleName("Letters for exhibit marks (optional)")
+        self.prefix_field.setPlaceholderText("your initials, e.g. RW")
+        self.prefix_field.setMaxLength(8)
+        self.prefix_field.setToolTip(
+            "Each evidence file gets a mark such as RW/1, RW/2, as in a witness statement. "
+            "Left empty, the initials of your name are used."
+        )
         about_form.addRow("Your name", self.name_field)
+        about_form.addRow("Exhibit marks", self.prefix_field)
         about_form.addRow("Your statement", self.statement_field)
         layout.addWidget(about)
 
@@ -283,6 +310,10 @@ class ReportDialog(QDialog):
         )
         note.setStyleSheet("color: palette(mid);")
         layout.addWidget(note)
+        disclosure = PlainLabel(DISCLOSURE, box)
+        disclosure.setObjectName("disclosureNote")
+        disclosure.setStyleSheet("font-weight: 600;")
+        layout.addWidget(disclosure)
         layout.addStretch(1)
 
         for signal in (
@@ -292,6 +323,7 @@ class ReportDialog(QDialog):
             self.kinds_list.itemChanged,
             self.people_list.itemChanged,
             self.name_field.textChanged,
+            self.prefix_field.textChanged,
             self.statement_field.textChanged,
             self.paper_combo.currentIndexChanged,
         ):
@@ -341,12 +373,14 @@ class ReportDialog(QDialog):
             kinds=self._checked(self.kinds_list),
             people=self._checked(self.people_list),
             include_feelings=self.feelings_check.isChecked(),
+            include_impact=self.impact_check.isChecked(),
             include_private=self.private_check.isChecked(),
             include_thumbnails=self.thumbs_check.isChecked(),
             include_revisions=self.revisions_check.isChecked(),
             include_checklist=self.checklist_check.isChecked(),
             statement=self.statement_field.toPlainText(),
             user_name=self.name_field.text(),
+            exhibit_prefix=self.prefix_field.text().strip() or None,
             paper=self.paper_combo.currentData(),
         )
 
@@ -365,6 +399,7 @@ class ReportDialog(QDialog):
         self.stop_button.setVisible(busy)
         self.progress.setVisible(busy)
         self.export_button.setEnabled(not busy)
+        self.bundle_button.setEnabled(not busy)
         if busy:
             self._set_ready(False)
 
@@ -515,6 +550,19 @@ class ReportDialog(QDialog):
             fn, self.vault, path, options, done=f"Exported the data as {path.name}."
         )
 
+    def open_bundle(self) -> BundleDialog | None:
+        """Open 'Bundle for the police' with the options chosen here."""
+        try:
+            options = self.options()
+        except ValueError as exc:
+            self.status.setText(error_text(exc))
+            return None
+        dialog = BundleDialog(self.vault, options, self)
+        dialog.setModal(True)
+        dialog.show()
+        self._bundle = dialog
+        return dialog
+
     def print_report(self) -> None:
         """Print the previewed report (rendered from memory by QtPdf), one page per tick.
 
@@ -608,6 +656,8 @@ class ReportDialog(QDialog):
         if self._printing is not None:
             self._printing.printer.abort()
             self._end_printing("")
+        if self._bundle is not None and self._bundle.isVisible():
+            self._bundle.done(0)
         self._drop_pdf()
         super().done(result)
 
