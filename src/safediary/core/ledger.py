@@ -129,7 +129,16 @@ def _value(value: Any) -> Any:
 
 
 def _key_text(key: Sequence[Any]) -> str:
-    return dumps(list(key))
+    """``dumps(list(key))``, with a fast path for the usual ids (ints, hex strings)."""
+    parts = []
+    for k in key:
+        if type(k) is int:
+            parts.append(str(k))
+        elif type(k) is str and k.isascii() and k.isalnum():
+            parts.append(f'"{k}"')
+        else:
+            return dumps(list(key))
+    return "[" + ",".join(parts) + "]"
 
 
 def _snapshot(spec: TableSpec, values: Sequence[Any]) -> dict[str, Any]:

@@ -638,10 +638,10 @@ def verify_chain(db: Database) -> ChainReport:
     for incident_id, person_id in db.query("SELECT incident_id, person_id FROM incident_people"):
         links.setdefault(incident_id, set()).add(person_id)
     for incident_id, number, current, saved, private, occurred in latest:
-        if saved is None or json.loads(current) != json.loads(saved):
+        data = json.loads(saved) if saved is not None else None
+        if data is None or (current != saved and json.loads(current) != data):
             report.problems.append(f"Incident {number} differs from its saved history.")
             continue
-        data = json.loads(saved)
         if (
             bool(private) != bool(data.get("private"))
             or abs(from_text(data["occurred_at"]).timestamp() - occurred) > 1e-3

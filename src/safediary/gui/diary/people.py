@@ -72,6 +72,11 @@ class PersonForm(QDialog):
         form.addRow("&Vehicle:", self.vehicle)
         form.addRow("N&otes:", self.notes)
         layout.addLayout(form)
+        self.history = PlainLabel("")
+        self.history.setObjectName("personHistory")
+        self.history.setAccessibleName("Earlier versions of this person's details")
+        self.history.setVisible(False)
+        layout.addWidget(self.history)
         self.message = PlainLabel("")
         self.message.setStyleSheet("color: #a12622;")
         layout.addWidget(self.message)
@@ -88,6 +93,27 @@ class PersonForm(QDialog):
             self.description.setPlainText(person.description)
             self.vehicle.setText(person.vehicle)
             self.notes.setPlainText(person.notes)
+            self._show_history(person_id)
+
+    def _show_history(self, person_id: int) -> None:
+        """Earlier versions, so a change never hides what an entry said when it was written."""
+        versions = self.vault.people.history(person_id)
+        if len(versions) < 2:
+            return
+        lines = [
+            "Saved versions (entries written before a change still show the person as they "
+            "were then, with “later identified as …” in the report):"
+        ]
+        for version in versions:
+            person = version.person
+            details = ", ".join(
+                p for p in (person.name, person.relationship, person.description, person.vehicle)
+                if p
+            )
+            when = f"{version.saved_at.astimezone():%d %b %Y %H:%M}"
+            lines.append(f"• {when}: {details}")
+        self.history.setText("\n".join(lines))
+        self.history.setVisible(True)
 
     def values(self) -> dict[str, str]:
         return {
