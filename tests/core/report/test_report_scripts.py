@@ -164,3 +164,17 @@ def test_cjk_glyph_forms_follow_the_language() -> None:
     ja = prepare([("直すね", frag)]).runs[0].glyphs[0][0]
     zh = prepare([("直接", frag)]).runs[0].glyphs[0][0]
     assert ja != zh
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is missing")
+def test_arabic_vowel_marks_copy_out_with_their_letters(tmp_path: Path) -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    from safediary.core.report.text import Styles, paragraphs
+
+    buffer = io.BytesIO()
+    story = paragraphs("He said مَرْحَبًا بِكُمْ and left\n\nقالَ لا أعرفُ لماذا", Styles().body)
+    SimpleDocTemplate(buffer).build(story)
+    text = _pdftotext(buffer.getvalue(), tmp_path)
+    assert "مَرْحَبًا" in text  # marks stay on their letters, in typed order
+    assert "قالَ لا" in text

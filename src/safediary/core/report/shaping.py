@@ -27,6 +27,7 @@ the text they stand for.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -89,7 +90,8 @@ def _joins_run(ch: str) -> bool:
 
 _pua_text: dict[int, str] = {}
 _pua_next = [fonts.PRIVATE_BASE]  # plane 15 private use: never in a bundled font's cmap
-_pua_of: dict[tuple[str, int], int] = {}
+_pua_of: dict[tuple[str, int, str], int] = {}
+_pua_lock = threading.Lock()
 
 
 def _utf16_hex(text: str) -> str:
@@ -130,19 +132,23 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # reportlab looks the writer up at
 def _char_for_glyph(font: TTFont, gid: int, text: str) -> str:
     """A character reportlab can encode that maps to glyph ``gid`` of ``font``."""
     face = font.face
-    natural = [c for c in face.glyphToChar.get(gid, ()) if not _PRESENTATION(c)]
-    if natural and (not text or len(text) == 1):
-        return chr(natural[0])
-    key = (font.fontName, gid)
-    cp = _pua_of.get(key)
-    if cp is None:
-        cp = _pua_next[0]
-        _pua_next[0] += 1
-        _pua_of[key] = cp
-        _pua_text[cp] = text or "\u200b"
-        face.charToGlyph[cp] = gid
-        face.glyphToChar.setdefault(gid, []).append(cp)
-        face.charWidths[cp] = face.hmetrics[gid][0] * 1000.0 / face.unitsPerEm
+    if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
+        return text  # the glyph is the character's own
+    if not text:  # a further glyph of a cluster whose first glyph carries its text
+        natural = [c for c in face.glyphToChar.get(gid, ()) if not _PRESENTATION(c)]
+        if natural:
+            return chr(natural[0])
+    key = (font.fontName, gid, text)
+    with _pua_lock:
+        cp = _pua_of.get(key)
+        if cp is None:
+            cp = _pua_next[0]
+            _pua_next[0] += 1
+            _pua_of[key] = cp
+            _pua_text[cp] = text or "\u200b"
+            face.charToGlyph[cp] = gid
+            face.glyphToChar.setdefault(gid, []).append(cp)
+            face.charWidths[cp] = face.hmetrics[gid][0] * 1000.0 / face.unitsPerEm
     return chr(cp)
 
 
@@ -397,7 +403,9 @@ def _break(line: _Line, start: int, widths: list[float]) -> list[_Laid]:
             if last_break > i:
                 j = last_break
             else:  # one word wider than the line: cut it at a cluster boundary
-                while j > i + 1 and not line.cluster_start[j]:
+                while j > i + 1 and (
+                    not line.cluster_start[j] or unicodedata.category(text[j])[0] == "M"
+                ):
                     j -= 1
         end = j
         while end > i and text[end - 1] in _SPACES:
@@ -447,15 +455,24 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
     font = fonts.load(run.font)
     doc = canv._doc
     size = run.size
+    # Each cluster's text goes with one glyph, its carrier (the widest: the letter, not
+    # its marks). In right-to-left runs the other glyphs are drawn as "silent" (an
+    # empty ActualText), since extractors would otherwise place vowel marks as
+    # separate letters, and a carrier's text is stored reversed, as extractors read
+    # right-to-left glyphs in visual order and reverse them.
+    carrier: dict[int, int] = {}
+    for index, (_gid, cluster, adv, _xo, _yo) in enumerate(glyphs):
+        best = carrier.get(cluster)
+        if best is None or adv > glyphs[best][2]:
+            carrier[cluster] = index
     chars = []
-    cluster_first: set[int] = set()
-    for gid, cluster, _adv, _xo, _yo in glyphs:
-        first = cluster not in cluster_first
-        cluster_first.add(cluster)
+    silent = []
+    for index, (gid, cluster, _adv, _xo, _yo) in enumerate(glyphs):
         end = cluster + 1
         while end < b and not starts[end]:
             end += 1
-        piece = text[cluster:end] if first else ""
+        piece = text[cluster:end] if carrier[cluster] == index else ""
+        silent.append(rtl and not piece)
         chars.append(_char_for_glyph(font, gid, piece[::-1] if rtl else piece))
     encoded = font.splitString("".join(chars), doc)
     codes: list[tuple[int, bytes]] = [(s, bytes([c])) for s, chunk in encoded for c in chunk]
@@ -484,8 +501,12 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
             ops.append(f"[{' '.join(tj)}] TJ")
             tj.clear()
 
-    for (gid, _cluster, adv, xo, yo), ch, (subset, code) in zip(glyphs, chars, codes, strict=True):
-        del gid
+    for (_gid, _cluster, adv, xo, yo), ch, (subset, code), quiet in zip(
+        glyphs, chars, codes, silent, strict=True
+    ):
+        if quiet:
+            flush()
+            ops.append("/Span <</ActualText <FEFF>>> BDC")
         if subset != subset_now:
             flush()
             ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
@@ -502,6 +523,9 @@ def _draw_piece(canv: Any, run: _Run, a: int, b: int, line: _Line, x: float, y: 
         if abs(adjust) > 0.01:
             tj.append(fp_str(adjust))
         x += adv
+        if quiet:
+            flush()
+            ops.append("EMC")
     flush()
     if rise:
         ops.append("0 Ts")
