@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from safediary.core.errors import StorageError
@@ -112,3 +113,20 @@ def set_private_umask() -> None:
     """Make every file this process creates private to the user."""
     if os.name == "posix":
         os.umask(0o077)
+
+
+def set_aside_if_not_a_file(path: Path) -> Path | None:
+    """If ``path`` is a link, FIFO, device or folder, rename it away; return the new name.
+
+    For files read at start (settings.ini): a planted FIFO there once hung the app
+    before its first window, and a link could point the app at a file elsewhere.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(info.st_mode):
+        return None
+    aside = path.with_name(f"{path.name}.not-a-file-{secrets.token_hex(4)}")
+    os.replace(path, aside)
+    return aside

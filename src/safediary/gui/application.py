@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 
@@ -36,6 +37,13 @@ class AppController(QObject):
         self.location = location
         self.settings = settings or AppSettings(location.settings_file)
         self.prefs: Preferences = self.settings.load()
+        from safediary.gui.settings.safety import disguise_before_unlock
+
+        # Before unlock only the disguise matters; a tampered INI fails safe (disguised).
+        self.prefs.disguise_title = disguise_before_unlock(
+            self.settings.value("disguise_title", None), Vault.exists(location.vault_dir)
+        )
+        self.prefs.after_exit_kind = "web" if self.prefs.after_exit_kind == "web" else "nothing"
         self.vault: Vault | None = None
         self.main_window: QWidget | None = None
         self.start_window: QWidget | None = None
@@ -96,6 +104,13 @@ class AppController(QObject):
         from safediary.gui.main_window import MainWindow
 
         self.vault = vault
+        from safediary.gui.settings.safety import load_safety
+
+        # the safety settings come from the encrypted vault, never from settings.ini;
+        # a read-only stick keeps what we have
+        with contextlib.suppress(Exception):
+            load_safety(vault, self.prefs)
+            self.settings.save(self.prefs)  # the INI mirrors them for the next start
         window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
         window.location = self.location  # type: ignore[attr-defined]  (keychain settings)
         window.setWindowIcon(app_icon(self.prefs.disguise_title))

@@ -424,6 +424,9 @@ class MainWindow(QMainWindow):
 
     def _apply_prefs(self, prefs: Preferences) -> None:
         self.prefs.__dict__.update(prefs.__dict__)
+        from safediary.gui.settings.safety import save_safety
+
+        save_safety(self.vault, self.prefs)  # the ones that protect her: encrypted
         if self.settings is not None:
             self.settings.save(self.prefs)
         self.setWindowTitle(DISGUISE_TITLE if self.prefs.disguise_title else "SafeDiary")

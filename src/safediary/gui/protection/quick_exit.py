@@ -489,12 +489,10 @@ class Protection(QObject):
             self._lock()
 
     def _after_exit(self) -> AfterExit:
-        settings = getattr(self.controller, "settings", None)
-        value = getattr(settings, "value", None)
-        if not callable(value):
-            return AfterExit()
+        """From the controller's preferences, which take it from the vault (never the INI)."""
+        prefs = getattr(self.controller, "prefs", None)
         return AfterExit.from_setting(
-            value(AFTER_EXIT_KIND_KEY, ""), value(AFTER_EXIT_TARGET_KEY, "")
+            getattr(prefs, AFTER_EXIT_KIND_KEY, ""), getattr(prefs, AFTER_EXIT_TARGET_KEY, "")
         )
 
     @staticmethod

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
+
+from safediary.core.fsutil import set_aside_if_not_a_file
 
 DISGUISE_TITLE = "Notes"
 
@@ -33,6 +36,8 @@ class AppSettings:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        with contextlib.suppress(OSError):  # a planted FIFO would hang QSettings for ever
+            set_aside_if_not_a_file(self.path)
         self.qsettings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def load(self) -> Preferences:
