@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from safediary.core import Vault
 from safediary.core.timeutil import now
 from safediary.core.vault import keys
+from safediary.gui.style import apply_style
 from safediary.host.paths import DataLocation
 
 OUT = Path(__file__).resolve().parent
@@ -182,6 +183,7 @@ def more_screens(app: QApplication, window, folder: Path) -> None:  # type: igno
 def main() -> int:
     keys.DEFAULT_KDF = keys.KdfParams.fast()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_style(app)
     app.setStyle("Fusion")
     from safediary.gui.application import AppController, keep_qt_settings_inside
 

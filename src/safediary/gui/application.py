@@ -15,6 +15,7 @@ from safediary.gui.icons import app_icon
 from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.scripts import install_fonts
 from safediary.gui.settings.preferences import DISGUISE_TITLE, AppSettings, Preferences
+from safediary.gui.style import apply_style
 from safediary.gui.workers import runner
 from safediary.host.paths import DataLocation
 
@@ -222,6 +223,7 @@ def run_gui(
     location.root.mkdir(parents=True, exist_ok=True)
     controller = AppController(location)
     controller.protection.end_process = True  # quick exit ends the process at once
+    apply_style(app)
     app.setWindowIcon(app_icon(controller.prefs.disguise_title))
     app.aboutToQuit.connect(controller._drop_vault)
     controller.start()

@@ -32,9 +32,8 @@ from safediary.gui.diary.model import (
     evidence_counts,
     load_ids,
 )
-from safediary.gui.protection.quick_exit import QuickExitIndicator
+from safediary.gui.protection.quick_exit import QuickExitButton, QuickExitIndicator
 from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
-from safediary.gui.start.first_run import quick_exit_button
 from safediary.gui.widgets import PlainLabel, button
 
 
@@ -107,7 +106,6 @@ class MainWindow(QMainWindow):
         self.new_button = button(
             "&New entry…", "newIncidentButton", "New incident", "Write down something that happened"
         )
-        self.new_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
         self.new_button.clicked.connect(lambda: self.open_editor(None))
         self.report_button = button(
             "&Report…", "reportButton", "Report", "Make a report to print or give to the police"
@@ -144,8 +142,7 @@ class MainWindow(QMainWindow):
         self.backup_button.clicked.connect(self.open_backup)
         self.lock_button = button("&Lock", "lockButton", "Lock", "Lock the diary now (Ctrl+L)")
         self.lock_button.clicked.connect(self.request_lock)
-        self.quick_exit_button = quick_exit_button()
-        self.quick_exit_button.clicked.connect(self.quick_exit_requested)
+        self.quick_exit_button = QuickExitButton(self, on_click=self.quick_exit_requested.emit)
         for w in (
             self.new_button,
             self.report_button,

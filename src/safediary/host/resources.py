@@ -56,3 +56,8 @@ def resource_path(*parts: str) -> Path:
         if not part or Path(part).is_absolute() or ".." in Path(part).parts:
             raise ValueError(f"Invalid resource name: {part!r}")
     return resources_root().joinpath(*parts)
+
+
+def read_resource_text(*parts: str) -> str:
+    """The text of a shipped resource (UTF-8), e.g. the app's stylesheet."""
+    return resource_path(*parts).read_text(encoding="utf-8")

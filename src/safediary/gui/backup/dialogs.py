@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLineEdit,
     QProgressBar,
@@ -24,6 +23,7 @@ from safediary.core import InvalidInput, Vault, WrongPassphrase
 from safediary.core.backup import backup as core_backup
 from safediary.core.backup.backup import BackupReport, RestoreReport, find_backups
 from safediary.core.vault.keys import parse_recovery_key
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.widgets import (
     PassphraseField,
     PlainLabel,
@@ -56,7 +56,7 @@ def reminder_text(vault: Vault) -> str:
     )
 
 
-class _WorkDialog(QDialog):
+class _WorkDialog(SafeDialog):
     """A dialog that runs one task at a time, with progress, Stop and a result label."""
 
     def __init__(self, parent: QWidget | None, title: str, name: str) -> None:
@@ -191,6 +191,7 @@ class BackupDialog(_WorkDialog):
         row.addWidget(self.start_button)
         row.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        self.add_quick_exit(layout)
         layout.addWidget(heading("Back up your diary"))
         layout.addWidget(intro)
         layout.addWidget(self.last_label)
@@ -290,6 +291,7 @@ class VerifyDialog(_WorkDialog):
         row.addWidget(self.again_button)
         row.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        self.add_quick_exit(layout)
         layout.addWidget(heading("Check my diary"))
         layout.addWidget(intro)
         layout.addWidget(self.progress)
@@ -377,6 +379,7 @@ class OpenBackupDialog(_WorkDialog):
         row.addWidget(self.restore_button)
         row.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        self.add_quick_exit(layout)
         layout.addWidget(heading("Open a backup"))
         layout.addWidget(intro)
         layout.addWidget(self.folder_label)
@@ -487,7 +490,6 @@ class BackupReminder(QWidget):
         row.addWidget(self.label, 1)
         row.addWidget(self.backup_button)
         row.addWidget(self.later_button)
-        self.setStyleSheet("#backupReminder { background: #fff6d5; border-radius: 4px; }")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
 

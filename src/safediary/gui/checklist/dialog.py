@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -42,8 +41,9 @@ from safediary.core.checklist.checklist import (
 )
 from safediary.core.errors import VaultError
 from safediary.core.timeutil import now
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.scripts import PlainTextField
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
 DRAFT_KEY = "checklist:new"
@@ -100,7 +100,7 @@ class QuestionBlock(QFrame):
         title.setFont(font)
         layout.addWidget(title)
         hint = PlainLabel(question.help)
-        hint.setStyleSheet("color: #555;")
+        set_role(hint, "hint")
         layout.addWidget(hint)
 
         row = QHBoxLayout()
@@ -163,10 +163,6 @@ class UrgentAdvice(QFrame):
         self.setObjectName("urgentAdvice")
         self.setAccessibleName("Please get help")
         self.setAccessibleDescription(URGENT_ADVICE)
-        self.setStyleSheet(
-            "QFrame#urgentAdvice { background: #fff4e5; border: 2px solid #b26a00;"
-            " border-radius: 6px; } QFrame#urgentAdvice QLabel { color: #1f1f1f; }"
-        )
         layout = QHBoxLayout(self)
         self.text = PlainLabel(URGENT_ADVICE)
         self.text.setObjectName("urgentAdviceText")
@@ -190,7 +186,7 @@ class UrgentAdvice(QFrame):
         return " ".join(number for number, _ in URGENT_NUMBERS)
 
 
-class ChecklistDialog(QDialog):
+class ChecklistDialog(SafeDialog):
     """``ChecklistDialog(vault)``: answer the safety checklist and see earlier answers."""
 
     saved = Signal(int)  # id of the new set
@@ -212,7 +208,7 @@ class ChecklistDialog(QDialog):
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading("Safety checklist", self), 1)
-        self.quick_exit = QuickExitButton(self)
+        self.quick_exit = self.quick_exit_button
         top.addWidget(self.quick_exit, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 

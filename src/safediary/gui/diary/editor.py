@@ -16,7 +16,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -36,9 +35,10 @@ from safediary.core.diary.incidents import Incident
 from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.diary.model import kinds_text, when_text
 from safediary.gui.scripts import PlainTextField
-from safediary.gui.start.first_run import quick_exit_button
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
 
 PROMPTS = [
@@ -97,7 +97,7 @@ def _from_qdatetime(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch()).astimezone()
 
 
-class IncidentEditor(QDialog):
+class IncidentEditor(SafeDialog):
     """Write a new entry or amend one. Non-modal; open with ``show()``."""
 
     saved = Signal(object)
@@ -144,8 +144,6 @@ class IncidentEditor(QDialog):
         self.title_label.setObjectName("editorTitle")
         top.addWidget(self.title_label)
         top.addStretch(1)
-        self.quick_exit_button = quick_exit_button()
-        self.quick_exit_button.clicked.connect(self._quick_exit)
         top.addWidget(self.quick_exit_button)
 
         self.info_label = PlainLabel("")
@@ -153,7 +151,7 @@ class IncidentEditor(QDialog):
         self.banner = PlainLabel("")
         self.banner.setObjectName("editorBanner")
         self.banner.setAccessibleName("Message")
-        self.banner.setStyleSheet("QLabel { color: #1d4f91; font-weight: bold; }")
+        set_role(self.banner, "banner")
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("editorTabs")
@@ -389,7 +387,7 @@ class IncidentEditor(QDialog):
             t.setFont(font)
             layout.addWidget(t)
             body = PlainLabel(text)
-            body.setStyleSheet("color: #333;")
+            set_role(body, "body")
             layout.addWidget(body)
         layout.addStretch(1)
         return self._scroll(panel)
@@ -594,12 +592,6 @@ class IncidentEditor(QDialog):
     def force_close(self) -> None:
         self._force = True
         self.close()
-
-    def _quick_exit(self) -> None:
-        parent = self.parentWidget()
-        signal = getattr(parent, "quick_exit_requested", None)
-        if signal is not None:
-            signal.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._force or self.vault.is_locked or not self.is_dirty():

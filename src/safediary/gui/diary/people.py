@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,12 +18,13 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.scripts import PlainTextField
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
 
 
-class PersonForm(QDialog):
+class PersonForm(SafeDialog):
     """Add or change one person. Open with ``open()``; emits ``saved(person)``."""
 
     saved = Signal(object)
@@ -37,7 +37,7 @@ class PersonForm(QDialog):
         self.setWindowTitle("Add a person" if person_id is None else "Change details")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         layout.addWidget(
             PlainLabel(
                 "A name is enough. If you do not know it, describe them (for example "
@@ -78,7 +78,7 @@ class PersonForm(QDialog):
         self.history.setVisible(False)
         layout.addWidget(self.history)
         self.message = PlainLabel("")
-        self.message.setStyleSheet("color: #a12622;")
+        set_role(self.message, "problem")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -138,7 +138,7 @@ class PersonForm(QDialog):
         self.accept()
 
 
-class PeopleDialog(QDialog):
+class PeopleDialog(SafeDialog):
     """The list of people; the first is the one the user fears most."""
 
     changed = Signal()
@@ -152,7 +152,7 @@ class PeopleDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(620, 460)
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         layout.addWidget(heading("People involved"))
         layout.addWidget(
             PlainLabel(

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault, VaultError
 from safediary.core.wording import visible_name, without_controls
 from safediary.gui import widgets
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.evidence.panel import size_text
 from safediary.gui.evidence.preview import (
     NOT_SHOWN,
@@ -41,7 +41,7 @@ from safediary.gui.evidence.preview import (
     load_preview,
     to_image,
 )
-from safediary.gui.start.first_run import quick_exit_button
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import runner
 from safediary.host.sandbox import DEFAULT_TIMEOUT_S, DecodeJob
@@ -57,7 +57,7 @@ EXPORT_WARNING = (
 SHOWN_IN_APP = ("image", "text", "email", "pdf")
 
 
-class EvidenceViewer(QDialog):
+class EvidenceViewer(SafeDialog):
     """A window showing one evidence item and its details."""
 
     loaded = Signal()
@@ -106,8 +106,6 @@ class EvidenceViewer(QDialog):
         self.title_label = heading("Evidence")
         top.addWidget(self.title_label)
         top.addStretch(1)
-        self.quick_exit_button = quick_exit_button()
-        self.quick_exit_button.clicked.connect(self._quick_exit)
         top.addWidget(self.quick_exit_button)
 
         self.stack = QStackedWidget()
@@ -168,7 +166,7 @@ class EvidenceViewer(QDialog):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
             self.fields[key] = label
             form.addRow(f"{title}:", label)
-        self.fields["sha256"].setStyleSheet("font-family: monospace;")
+        set_role(self.fields["sha256"], "mono")
         self.verify_button = button(
             "Verify", "verifyButton", "Verify", "Check that the stored copy is exactly the original"
         )
@@ -441,7 +439,7 @@ class EvidenceViewer(QDialog):
             if exc is not None:
                 text += " " + widgets.error_text(exc)
             self.verify_label.setText(text)
-        self.verify_label.setStyleSheet("color: #1b5e20;" if ok else "color: #a12622;")
+        set_role(self.verify_label, "ok" if ok else "problem")
         self.verified.emit(bool(ok))
 
     def export(self) -> None:
@@ -475,15 +473,6 @@ class EvidenceViewer(QDialog):
         self.busy.setVisible(False)
         self.export_button.setEnabled(True)
         self.verify_label.setText("The copy was not saved. " + widgets.error_text(exc))
-
-    def _quick_exit(self) -> None:
-        widget: QWidget | None = self.parentWidget()
-        while widget is not None:
-            signal = getattr(widget, "quick_exit_requested", None)
-            if signal is not None:
-                signal.emit()
-                return
-            widget = widget.parentWidget()
 
     def closeEvent(self, event: Any) -> None:
         self._closed = True

@@ -7,7 +7,6 @@ import contextlib
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QListWidget,
     QSplitter,
@@ -29,7 +28,7 @@ from safediary.core.help.help import (
     list_pages,
 )
 from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.widgets import PlainLabel, button, heading
 
 CONTACTS_KEY = "contacts"
@@ -140,7 +139,7 @@ class ContactsPage(QWidget):
         return True
 
 
-class HelpWindow(QDialog):
+class HelpWindow(SafeDialog):
     """Help pages on the left, the page on the right; contacts editable."""
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
@@ -180,7 +179,7 @@ class HelpWindow(QDialog):
         close.clicked.connect(self.close)
         close_row.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         layout.addWidget(splitter, 1)
         layout.addLayout(close_row)
 

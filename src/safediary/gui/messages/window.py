@@ -17,7 +17,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,8 +33,8 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault
 from safediary.core.messages import AmbiguousDateOrder, Conversation, Message
 from safediary.gui import widgets
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.messages.model import MessageTableModel, sender_text, when_text
-from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.widgets import PlainLabel, button, heading
 from safediary.gui.workers import Task, runner
@@ -72,7 +71,7 @@ def transcript(messages: list[Message]) -> str:
     return "\n".join(lines)
 
 
-class LinkChooser(QDialog):
+class LinkChooser(SafeDialog):
     """Choose the entry to link messages to (newest first)."""
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
@@ -80,7 +79,7 @@ class LinkChooser(QDialog):
         self.setObjectName("linkChooser")
         self.setWindowTitle("Link to an entry")
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         layout.addWidget(PlainLabel("Which entry are these messages part of?"))
         self.entries = QListWidget()
         self.entries.setObjectName("linkChooserList")
@@ -109,7 +108,7 @@ class LinkChooser(QDialog):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
 
-class MessagesWindow(QDialog):
+class MessagesWindow(SafeDialog):
     """``MessagesWindow(vault, main_window)``; non-modal, closed when the diary locks."""
 
     changed = Signal()
@@ -127,7 +126,7 @@ class MessagesWindow(QDialog):
         top = QHBoxLayout()
         top.addWidget(heading("Messages"))
         top.addStretch(1)
-        top.addWidget(QuickExitButton(self))
+        top.addWidget(self.quick_exit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(PlainLabel(INTRO))

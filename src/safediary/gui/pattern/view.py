@@ -10,10 +10,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,7 +45,7 @@ from safediary.core.pattern.pattern import (
     summarize,
 )
 from safediary.core.report.chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -345,8 +353,11 @@ class Legend(QWidget):
         for index, (label, colour) in enumerate(entries):
             row, col = divmod(index, columns)
             swatch = QLabel()
+            swatch.setObjectName("legendSwatch")  # border from the stylesheet
             swatch.setFixedSize(14, 14)
-            swatch.setStyleSheet(f"background: {colour.name()}; border: 1px solid #666;")
+            pixmap = QPixmap(14, 14)  # the kind's colour, the same as the chart's
+            pixmap.fill(colour)
+            swatch.setPixmap(pixmap)
             swatch.setAccessibleName(f"Colour for {label}")
             cell = QHBoxLayout()
             cell.addWidget(swatch)
@@ -364,7 +375,7 @@ class Legend(QWidget):
 
 
 # -- the view ----------------------------------------------------------------------------------
-class PatternView(QDialog):
+class PatternView(SafeDialog):
     """``PatternView(vault)``: the chart and the figures, private entries left out by default."""
 
     def __init__(
@@ -383,7 +394,7 @@ class PatternView(QDialog):
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading("Pattern of behaviour", self), 1)
-        self.quick_exit = QuickExitButton(self)
+        self.quick_exit = self.quick_exit_button
         top.addWidget(self.quick_exit, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
         intro = PlainLabel(

@@ -334,20 +334,20 @@ def trigger_quick_exit() -> None:
 
 
 # -- widgets -----------------------------------------------------------------------------
-_BUTTON_STYLE = """
-QPushButton#quickExitButton {
-    background-color: #b10e1e; color: white; font-weight: bold;
-    border: 2px solid #7a0a14; border-radius: 4px; padding: 6px 14px;
-}
-QPushButton#quickExitButton:hover { background-color: #8e0b18; }
-QPushButton#quickExitButton:focus { border: 3px solid #ffdd00; }
-"""
-
-
 class QuickExitButton(QPushButton):
-    """The red "Quick exit" button every window and dialog can embed."""
+    """The one red "Quick exit" button every window and dialog embeds.
 
-    def __init__(self, parent: QWidget | None = None, text: str = "Quick exit") -> None:
+    A click runs the installed quick exit; a window that reports it to its owner
+    instead (``MainWindow.quick_exit_requested``) passes ``on_click``. The look is in
+    the app's stylesheet (``QPushButton#quickExitButton``).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        text: str = "Quick exit",
+        on_click: Callable[[], object] | None = None,
+    ) -> None:
         super().__init__(text, parent)
         self._label = text
         self.setObjectName("quickExitButton")
@@ -359,8 +359,10 @@ class QuickExitButton(QPushButton):
         self.setAutoDefault(False)
         self.setDefault(False)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setStyleSheet(_BUTTON_STYLE)
-        self.clicked.connect(trigger_quick_exit)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        click = on_click or trigger_quick_exit
+        self.clicked.connect(lambda: click())
+        self._fit_width()
         self._source: QuickExit | None = None
         self._follow_progress()
 
@@ -370,7 +372,16 @@ class QuickExitButton(QPushButton):
             self._source = current
             current.progress.connect(self._show_progress)
 
+    def _fit_width(self) -> None:
+        """Wide enough for the Shift dots from the start, so showing them moves nothing."""
+        self.ensurePolished()  # the stylesheet's padding counts
+        shown = self.text()
+        self.setText(f"{self._label} {'●' * PRESSES}")
+        self.setMinimumWidth(self.sizeHint().width())
+        self.setText(shown)
+
     def showEvent(self, event: QShowEvent) -> None:
+        self._fit_width()
         self._follow_progress()  # the quick exit may have been installed after this button
         super().showEvent(event)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QHBoxLayout,
     QLineEdit,
     QProgressBar,
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core.report import ReportOptions, write_bundle
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, choose_folder, error_text, heading
 from safediary.gui.workers import Task, runner
 
@@ -48,7 +48,7 @@ def _write(
     )
 
 
-class BundleDialog(QDialog):
+class BundleDialog(SafeDialog):
     """Choose a folder, then write the bundle there with progress and Cancel."""
 
     def __init__(self, vault: Any, options: ReportOptions, parent: QWidget | None = None) -> None:
@@ -66,7 +66,7 @@ class BundleDialog(QDialog):
 
         warning = PlainLabel(UNENCRYPTED, self)
         warning.setObjectName("bundleWarning")
-        warning.setStyleSheet("font-weight: 600;")
+        set_role(warning, "strong")
         disclosure = PlainLabel(DISCLOSURE, self)
         disclosure.setObjectName("bundleDisclosure")
         contents = PlainLabel(
@@ -108,7 +108,7 @@ class BundleDialog(QDialog):
         self.start_button.clicked.connect(lambda: self.start())
         self.cancel_button = button("Cancel", "bundleCancelButton", "Cancel")
         self.cancel_button.clicked.connect(self.cancel)
-        self.quick_exit = QuickExitButton(self)
+        self.quick_exit = self.quick_exit_button
         buttons = QHBoxLayout()
         buttons.addWidget(self.quick_exit)
         buttons.addStretch(1)

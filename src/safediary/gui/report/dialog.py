@@ -42,9 +42,10 @@ from safediary.core.diary import taxonomy
 from safediary.core.report import ReportOptions, render_report, save_pdf
 from safediary.core.report.export import export_csv, export_json
 from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.report.bundle import DISCLOSURE, BundleDialog
 from safediary.gui.scripts import PlainTextField
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, choose_save_path, error_text, heading
 from safediary.gui.workers import Task, runner
 from safediary.host import spool
@@ -83,7 +84,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
-class ReportDialog(QDialog):
+class ReportDialog(SafeDialog):
     """Make, preview, print and save the diary report; export the data."""
 
     def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
@@ -167,7 +168,7 @@ class ReportDialog(QDialog):
         )
         self.bundle_button.clicked.connect(self.open_bundle)
         self.close_button = button("Close", "closeReportButton", "Close the report window")
-        self.quick_exit = QuickExitButton(self)
+        self.quick_exit = self.quick_exit_button
 
         self.make_button.clicked.connect(self.make_report)
         self.stop_button.clicked.connect(self.stop)
@@ -308,11 +309,11 @@ class ReportDialog(QDialog):
             "marked private are left out unless you tick the box above.",
             box,
         )
-        note.setStyleSheet("color: palette(mid);")
+        set_role(note, "quiet")
         layout.addWidget(note)
         disclosure = PlainLabel(DISCLOSURE, box)
         disclosure.setObjectName("disclosureNote")
-        disclosure.setStyleSheet("font-weight: 600;")
+        set_role(disclosure, "strong")
         layout.addWidget(disclosure)
         layout.addStretch(1)
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -20,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safediary.gui.protection.quick_exit import AfterExit, QuickExitButton
+from safediary.gui.dialog import SafeDialog
+from safediary.gui.protection.quick_exit import AfterExit
 from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(SafeDialog):
     """Edits a copy of the preferences; read them with ``preferences()`` after ``accepted``."""
 
     def __init__(
@@ -42,7 +43,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         outer = QVBoxLayout(self)
-        outer.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(outer)
         outer.addWidget(heading("Settings"))
         # The groups scroll inside the dialog: on a small screen they keep their natural
         # height instead of being squashed until fields clip their own text.
@@ -104,7 +105,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.after_exit_target)
         self.after_exit_problem = PlainLabel("")
         self.after_exit_problem.setObjectName("afterExitProblem")
-        self.after_exit_problem.setStyleSheet("color: #8a1c1c;")
+        set_role(self.after_exit_problem, "problem")
         self.after_exit_problem.hide()
         form.addRow("", self.after_exit_problem)
         self.after_exit.currentIndexChanged.connect(self._after_exit_changed)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QProgressBar,
@@ -14,13 +12,13 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.start.strength import assess
 from safediary.gui.widgets import PassphraseField, PlainLabel, heading, show_toggle
 from safediary.gui.workers import runner
 
 
-class ChangePassphraseDialog(QDialog):
+class ChangePassphraseDialog(SafeDialog):
     """Two passphrase fields and a strength hint; the KDF runs in a worker."""
 
     def __init__(self, vault: Vault, parent: QWidget | None = None, *, after_recovery=False):
@@ -29,7 +27,7 @@ class ChangePassphraseDialog(QDialog):
         self.setObjectName("changePassphraseDialog")
         self.setWindowTitle("Choose a new passphrase")
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         self.title = heading("Choose a new passphrase")
         layout.addWidget(self.title)
         intro = (

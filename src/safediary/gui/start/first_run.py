@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.gui import widgets
+from safediary.gui.protection.quick_exit import QuickExitButton
 from safediary.gui.start.strength import assess
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PassphraseField, PlainLabel, button, heading, show_toggle
 from safediary.gui.workers import runner
 
@@ -64,8 +66,7 @@ class FirstRunWindow(QWidget):
 
         top = QHBoxLayout()
         top.addStretch(1)
-        self.quick_exit_button = quick_exit_button()
-        self.quick_exit_button.clicked.connect(self.quick_exit_requested)
+        self.quick_exit_button = QuickExitButton(self, on_click=self.quick_exit_requested.emit)
         top.addWidget(self.quick_exit_button)
 
         self.pages = QStackedWidget()
@@ -153,7 +154,7 @@ class FirstRunWindow(QWidget):
         self.problem_label = PlainLabel("")
         self.problem_label.setObjectName("problemLabel")
         self.problem_label.setAccessibleName("Problem")
-        self.problem_label.setStyleSheet("color: #a12622;")
+        set_role(self.problem_label, "problem")
         layout.addWidget(self.problem_label)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -227,23 +228,6 @@ class FirstRunWindow(QWidget):
         if self.vault is not None:
             self.vault.lock()
             self.vault = None
-
-
-def quick_exit_button() -> widgets.QPushButton:
-    """The red, always-visible quick exit button."""
-    btn = button(
-        "Quick exit",
-        "quickExitButton",
-        "Quick exit",
-        "Hide every window at once and lock the diary (or press Shift three times)",
-    )
-    btn.setStyleSheet(
-        "QPushButton { background: #b3261e; color: white; font-weight: bold;"
-        " padding: 6px 16px; border-radius: 4px; }"
-        "QPushButton:focus { border: 3px solid #111; }"
-    )
-    btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    return btn
 
 
 def create_and_hold_key(folder: Path, passphrase: str) -> Vault:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault
 from safediary.core.vault.recovery import groups
 from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.dialog import SafeDialog
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
 
 KEY_WARNING = (
@@ -93,7 +94,7 @@ def print_recovery_key(parent: QWidget | None, key: str) -> bool:
     return True
 
 
-class RecoveryKeyDialog(QDialog):
+class RecoveryKeyDialog(SafeDialog):
     """Shows a recovery key until one of its groups is typed back (or "Later")."""
 
     def __init__(
@@ -108,7 +109,7 @@ class RecoveryKeyDialog(QDialog):
         self.setWindowTitle("Your recovery key")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
+        self.add_quick_exit(layout)
         layout.addWidget(heading("Your new recovery key" if replaced else "Your recovery key"))
         intro = (
             "Your old recovery key no longer opens the diary. This new one does. "
@@ -122,7 +123,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self._key_grid(key))
         warning = PlainLabel(KEY_WARNING)
         warning.setObjectName("keyWarning")
-        warning.setStyleSheet("color: #7a4b00;")
+        set_role(warning, "warning")
         layout.addWidget(warning)
         row = QHBoxLayout()
         self.print_button = button(
@@ -153,7 +154,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.group_field)
         self.problem = PlainLabel("")
         self.problem.setObjectName("keyCheckProblem")
-        self.problem.setStyleSheet("color: #a12622;")
+        set_role(self.problem, "problem")
         layout.addWidget(self.problem)
         layout.addStretch(1)
         row = QHBoxLayout()
@@ -199,10 +200,6 @@ class RecoveryKeyDialog(QDialog):
         frame = QFrame()
         frame.setObjectName("recoveryKeyFrame")
         frame.setAccessibleName("Recovery key")
-        frame.setStyleSheet(
-            "QFrame#recoveryKeyFrame { border: 2px dashed #777; background: #fffdf3; }"
-            " QLabel { color: #111; border: none; }"
-        )
         grid = QGridLayout(frame)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(18)
@@ -219,7 +216,7 @@ class RecoveryKeyDialog(QDialog):
             label.setAccessibleName(f"Group {n + 1}")
             number = QLabel(str(n + 1))
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            number.setStyleSheet("color: #666; font-size: 9pt;")
+            set_role(number, "small")
             grid.addWidget(label, row * 2, column)
             grid.addWidget(number, row * 2 + 1, column)
             self.group_labels.append(label)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from safediary.core import Vault, WrongPassphrase
 from safediary.core.errors import InvalidRecoveryKey
 from safediary.gui import widgets
-from safediary.gui.start.first_run import quick_exit_button
+from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PassphraseField, PlainLabel, button, heading, show_toggle
 from safediary.gui.workers import runner
 
@@ -48,8 +49,7 @@ class UnlockWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading(title))
         top.addStretch(1)
-        self.quick_exit_button = quick_exit_button()
-        self.quick_exit_button.clicked.connect(self.quick_exit_requested)
+        self.quick_exit_button = QuickExitButton(self, on_click=self.quick_exit_requested.emit)
         top.addWidget(self.quick_exit_button)
 
         self.prompt = PlainLabel("Type your passphrase to open your diary.")
@@ -71,7 +71,7 @@ class UnlockWindow(QWidget):
         self.message = PlainLabel("")
         self.message.setObjectName("unlockMessage")
         self.message.setAccessibleName("Message")
-        self.message.setStyleSheet("color: #a12622;")
+        set_role(self.message, "problem")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
