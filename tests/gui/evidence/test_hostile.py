@@ -202,3 +202,30 @@ def test_the_evidence_list_and_viewer_show_bidi_controls(qtbot, vault, tmp_path)
     assert "[U+202E" in viewer.fields["name"].text()
     viewer.close()
     window.close_dialogs()
+
+
+# -- item 6: huge text evidence -------------------------------------------------------------
+def test_huge_text_evidence_shows_its_beginning_without_stalling(qtbot, vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from safediary.gui.evidence.preview import TEXT_SHOWN_BYTES
+
+    path = tmp_path / "messages.txt"
+    line = "you can't hide from me, I see everything you do " * 400 + "\n"  # 20 KB lines
+    with path.open("w") as out:
+        for _ in range((40 << 20) // len(line)):  # 40 MB
+            out.write(line)
+    inc = vault.incidents.add(occurred_at=datetime.now(UTC), description="texts")
+    evidence_id = vault.evidence.add_file(path, incident_id=inc.id).id
+    path.unlink()
+    beat = Heartbeat()
+    viewer = EvidenceViewer(vault, evidence_id)
+    viewer.show()
+    with qtbot.waitSignal(viewer.loaded, timeout=15000):
+        pass
+    QApplication.processEvents()
+    worst = beat.worst_gap()
+    text = viewer.text_view.toPlainText()
+    assert worst < 1.0, f"the window stalled for {worst:.2f} s"
+    assert TEXT_SHOWN_BYTES // 2 < len(text) < TEXT_SHOWN_BYTES + 2000
+    assert text.rstrip().endswith("saves the whole file.]")
+    assert max(len(row) for row in text.splitlines()) <= 1000  # long lines folded
+    viewer.close()
