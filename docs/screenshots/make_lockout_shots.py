@@ -1,4 +1,5 @@
-"""Screenshots for issue 14: Settings' "Lock out …" row, its dialog, and the evidence viewer.
+"""Screenshots for issue 14: Settings' "Lock out …" row and dialog, evidence description,
+court orders and a person's saved versions.
 
 Run: PYTHONPATH=src QT_QPA_PLATFORM=offscreen .venv/bin/python \
      docs/screenshots/make_lockout_shots.py docs/screenshots
@@ -55,6 +56,48 @@ def main(out: Path) -> None:
     app.processEvents()
     viewer.grab().save(str(out / "evidence-description.png"))
     viewer.close()
+
+    from datetime import date
+
+    from safediary.gui.diary.orders import OrdersDialog
+    from safediary.gui.diary.people import PersonForm
+
+    order = vault.orders.add(
+        "non_molestation_order",
+        court="Leeds Family Court",
+        reference="LS24P00123",
+        made_on=date(2026, 2, 1),
+        expires_on=date(2027, 2, 1),
+        conditions="Not to contact me directly or indirectly.",
+    )
+    person = vault.people.add("Unknown man", description="grey hoodie, white van")
+    vault.incidents.add(
+        vault.orders.get(order.id).created_at,
+        location="Outside my flat",
+        description="He rang the bell for ten minutes.",
+        people=[person.id],
+        breached_order=order.id,
+    )
+    vault.people.update(person.id, name="Daniel O'Brien", relationship="ex-partner's brother")
+    orders = OrdersDialog(vault, window)
+    orders.show()
+    form = orders.add()
+    form.kind.setCurrentIndex(form.kind.findData("bail_conditions"))
+    form.court.setText("West Yorkshire Police")
+    form.conditions.setPlainText("Not to enter Acacia Road.")
+    app.processEvents()
+    orders.grab().save(str(out / "court-orders.png"))
+    form.adjustSize()
+    app.processEvents()
+    form.grab().save(str(out / "court-order-form.png"))
+    form.reject()
+    orders.close()
+    person_form = PersonForm(vault, person.id, window)
+    person_form.show()
+    person_form.adjustSize()
+    app.processEvents()
+    person_form.grab().save(str(out / "person-versions.png"))
+    person_form.close()
     window.close()
     vault.lock()
 

@@ -29,3 +29,14 @@ def test_changing_a_person_keeps_and_shows_the_earlier_version(qtbot, vault: Vau
     assert "later identified as" in text
     again.reject()
     dialog.close()
+
+
+def test_history_tab_names_people_as_recorded_then(vault: Vault) -> None:
+    from safediary.core.timeutil import now
+    from safediary.gui.diary.editor import revision_text
+
+    person = vault.people.add("Unknown man", description="grey hoodie")
+    inc = vault.incidents.add(now(), description="followed me", people=[person.id])
+    vault.people.update(person.id, name="Daniel O'Brien")
+    [first] = vault.incidents.history(inc.id)
+    assert "Unknown man (later: Daniel O'Brien)" in revision_text(vault, first.incident)

@@ -37,6 +37,7 @@ from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.diary.model import kinds_text, when_text
+from safediary.gui.diary.orders import OrderPicker, order_broken_text
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
@@ -333,6 +334,9 @@ class IncidentEditor(SafeDialog):
         self.order_breached.setObjectName("orderBreachedBox")
         self.order_breached.setAccessibleName("A court order or bail condition was broken")
         form.addRow("", self.order_breached)
+        self.breached_order = OrderPicker(self.vault)
+        self.breached_order.chosen.connect(lambda: self.order_breached.setChecked(True))
+        form.addRow("Which order:", self.breached_order)
         self.reported_to = self._line(
             "reportedTo", "Reported to", "For example: police on 101, my landlord, the school"
         )
@@ -436,7 +440,10 @@ class IncidentEditor(SafeDialog):
         data["approximate"] = self.approximate.isChecked()
         data["kinds"] = frozenset(k for k, box in self.kind_boxes.items() if box.isChecked())
         data["people"] = tuple(self.selected_people())
-        data["order_breached"] = self.order_breached.isChecked()
+        data["breached_order"] = self.breached_order.value()
+        data["order_breached"] = (
+            self.order_breached.isChecked() or data["breached_order"] is not None
+        )
         data["private"] = self.private.isChecked()
         data["tags"] = tuple(t.strip() for t in self.tags.text().split(",") if t.strip())
         return data
@@ -455,6 +462,7 @@ class IncidentEditor(SafeDialog):
                     "kinds",
                     "people",
                     "order_breached",
+                    "breached_order",
                     "private",
                     "tags",
                 )
@@ -488,6 +496,7 @@ class IncidentEditor(SafeDialog):
             box.setChecked(kind_id in kinds)
         self._fill_people(tuple(data.get("people") or ()))
         self.order_breached.setChecked(bool(data.get("order_breached")))
+        self.breached_order.set_value(data.get("breached_order"))
         self.private.setChecked(bool(data.get("private")))
         self.tags.setText(", ".join(data.get("tags") or ()))
 
@@ -644,9 +653,11 @@ def when_text_of(value: datetime) -> str:
 def revision_text(vault: Vault, incident: Incident) -> str:
     """A saved version as plain text (for the History tab)."""
     names = []
-    for pid in incident.people:
+    for pid in incident.people:  # as recorded when this version was saved
         with contextlib.suppress(Exception):
-            names.append(vault.people.get(pid).name)
+            then = vault.people.as_of(pid, incident.saved_at).name
+            now_name = vault.people.get(pid).name
+            names.append(then if then == now_name else f"{then} (later: {now_name})")
     fields = [
         ("When", when_text(incident)),
         ("Where", incident.location),
@@ -659,7 +670,7 @@ def revision_text(vault: Vault, incident: Incident) -> str:
         ("Effect on daily life", incident.impact),
         ("Witnesses", incident.witnesses),
         ("Others present", incident.others_present),
-        ("Court order broken", "yes" if incident.order_breached else ""),
+        ("Court order broken", order_broken_text(vault, incident)),
         ("Reported to", incident.reported_to),
         ("Officer", incident.officer),
         ("Crime reference", incident.police_reference),
