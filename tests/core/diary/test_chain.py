@@ -282,3 +282,32 @@ def test_existing_diary_is_brought_under_the_chain(vault: Vault, tmp_path: Path)
         assert opened.verify().ok
     finally:
         opened.lock()
+
+
+def test_imported_messages_and_their_links_are_in_the_chain(vault: Vault, tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tests.core.messages import samples
+
+    before = vault.fingerprint
+    conv = vault.messages.import_export(
+        samples.whatsapp_zip(tmp_path / "chat.zip"), tz=ZoneInfo("Europe/London")
+    )
+    after_import = vault.fingerprint
+    assert after_import != before
+    assert not list((vault.folder / "evidence" / ".journal").iterdir())  # import settled
+    inc = vault.incidents.add(WHEN, description="the messages that night")
+    message_ids = [m.id for m in vault.messages.list(conv.id)][:2]
+    vault.messages.link(message_ids, inc.id)
+    linked = vault.fingerprint
+    vault.messages.unlink(message_ids[:1], inc.id)
+    assert vault.fingerprint != linked
+    assert vault.verify().ok
+    opened = _tamper(vault, "DELETE FROM incident_messages")
+    try:
+        problems = opened.verify().problems
+        assert any("link between an entry and a message" in p for p in problems)
+    finally:
+        opened.lock()
+    # every blob of the import (the export and its media) is known: nothing quarantined
+    assert not (tmp_path / "vault" / "quarantine").exists()

@@ -249,24 +249,31 @@ class BackupDialog(_WorkDialog):
 
 
 def verify_text(report: Any) -> str:
-    """``vault.verify()``'s report in plain words."""
+    """``vault.verify()``'s report in plain words (problems first, then what is worth knowing)."""
     entries = f"{report.incidents:,} {'entry' if report.incidents == 1 else 'entries'}"
     versions = f"{report.revisions:,} saved {'version' if report.revisions == 1 else 'versions'}"
     files = (
         f"{report.evidence_checked:,} evidence "
         f"{'file' if report.evidence_checked == 1 else 'files'}"
     )
+    warnings = list(getattr(report, "warnings", []) or [])
+    notes = ("\n\nWorth knowing:\n- " + "\n- ".join(warnings)) if warnings else ""
     if report.ok:
         return (
             f"Everything checked out. Your {entries}, their full history ({versions}) and "
             f"{files} are complete and unchanged.\n\n"
-            f"Fingerprint of your diary: {report.fingerprint}"
+            f"Fingerprint of your diary: {report.fingerprint}\n"
+            "It covers every entry and its versions, the people, the evidence records with "
+            "their descriptions and links, court orders, checklist answers and imported "
+            "messages: it changes if any of them changes. The times it records come from "
+            "this computer's clock." + notes
         )
     return (
         "Some parts of your diary could not be confirmed:\n- "
         + "\n- ".join(report.problems)
         + "\n\nNothing has been changed or deleted. If you have a backup, you can open it "
         "from the unlock screen with “Open a backup…”. Please keep this diary as it is too."
+        + notes
     )
 
 
