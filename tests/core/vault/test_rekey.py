@@ -276,3 +276,21 @@ def test_key_file_records_the_database_chain(vault: Vault) -> None:
             "count": len(v._db.query("SELECT seq FROM ledger")),
             "head": v.fingerprint,
         }
+
+
+def test_import_overtaken_by_a_rekey_is_refused_not_kept_unreadable(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from safediary.core.evidence.evidence import ImportCancelled
+
+    src = tmp_path / "clip.bin"
+    src.write_bytes(os.urandom(20_000))
+    staged = vault.evidence.stage_file(src)  # copied under the old master key …
+    vault.rekey(NEW)  # … which is replaced before the record is committed
+    with pytest.raises(ImportCancelled, match="replaced"), vault._db.transaction() as tx:
+        vault.evidence.commit_staged(tx, staged)
+    vault.evidence.discard_staged(staged)
+    assert vault.evidence.list() == []
+    ev = vault.evidence.add_file(src)  # adding it again works
+    assert vault.evidence.read(ev.id) == src.read_bytes()
+    assert vault.verify().ok

@@ -322,6 +322,13 @@ class EvidenceStore:
         """Insert one record inside ``tx``; returns its id and the shared blob used, if any."""
         if self._is_locked():
             raise VaultLocked("The diary is locked.")
+        try:  # the master key may have been replaced (vault.rekey) since the copy began
+            blobstore.unwrap_key(self._wrapping_key(), bytes(wrapped), info.blob_id)
+        except VaultCorrupted:
+            raise ImportCancelled(
+                "The diary's keys were replaced while this file was being added, so it was "
+                "not kept. Please add it again."
+            ) from None
         if incident_id is not None:
             self._require_incident(incident_id, tx)
         shared = self._shareable_blob(tx, info)
