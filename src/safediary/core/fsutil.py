@@ -130,3 +130,11 @@ def set_aside_if_not_a_file(path: Path) -> Path | None:
     aside = path.with_name(f"{path.name}.not-a-file-{secrets.token_hex(4)}")
     os.replace(path, aside)
     return aside
+
+
+def file_size(path: Path) -> int | None:
+    """The size of the file at ``path`` in bytes, or None if it cannot be read."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None

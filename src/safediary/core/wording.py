@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 #: Characters that change the display order of the text around them (bidi controls).
 BIDI_CONTROLS = frozenset(
@@ -52,3 +53,50 @@ def without_controls(name: str) -> str:
     in the file manager of whoever receives the copy.)
     """
     return "".join(c for c in name if not _hidden(c))
+
+
+# -- dates, sizes and plurals: the one place for the words people read (screen and PDF) ------
+#: English names whatever the C locale says (Qt calls setlocale at start-up).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FULL_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 entry', '2 entries', '1,200 files' (``many`` defaults to ``one`` + 's')."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def day_text(day: date) -> str:
+    """'3 Feb 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday_text(day: date) -> str:
+    """'Tue'."""
+    return DAYS[day.weekday()]
+
+
+def size_text(size: int) -> str:
+    """A size as people read it, in decimal units as the PDF prints it: '532 bytes', '1.2 MB'."""
+    if size < 1000:
+        return f"{size:,} byte" + ("" if size == 1 else "s")
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 1000 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def exact_size_text(size: int | None) -> str:
+    """'1,234,567 bytes (1.2 MB)': the exact count, for the report and the evidence details."""
+    if size is None:
+        return "unknown size"
+    if size < 1000:
+        return size_text(size)
+    return f"{size:,} bytes ({size_text(size)})"

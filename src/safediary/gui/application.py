@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
+from safediary.core.fsutil import make_private_dir
 from safediary.gui.icons import app_icon
 from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.scripts import install_fonts
@@ -220,7 +221,7 @@ def run_gui(
     app.setOrganizationName("")
     app.setQuitOnLastWindowClosed(False)
     install_fonts()  # every script shows even on a host without these fonts
-    location.root.mkdir(parents=True, exist_ok=True)
+    make_private_dir(location.root)
     controller = AppController(location)
     controller.protection.end_process = True  # quick exit ends the process at once
     apply_style(app)

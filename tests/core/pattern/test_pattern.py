@@ -9,11 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from safediary.core.errors import InvalidInput
-from safediary.core.pattern.pattern import (
-    WEEKDAY_NAMES,
-    is_course_of_conduct,
-    summarize,
-)
+from safediary.core.pattern.pattern import is_course_of_conduct, summarize
+from safediary.core.wording import WEEKDAY_NAMES
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -43,6 +43,7 @@ from safediary.core.fsutil import FILE_MODE, fsync_dir, make_private_dir, storag
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE
+from safediary.core.wording import plural
 
 if TYPE_CHECKING:
     from safediary.core.vault.vault import Vault
@@ -97,8 +98,8 @@ class BackupReport:
 
     def summary(self) -> str:
         """The result in plain words, for the person who asked for the backup."""
-        entries = _plural(self.incidents, "entry", "entries")
-        files = _plural(self.evidence_files, "evidence file", "evidence files")
+        entries = plural(self.incidents, "entry", "entries")
+        files = plural(self.evidence_files, "evidence file", "evidence files")
         if self.ok:
             return (
                 f"Your backup is complete and checked: {entries} and {files} were copied "
@@ -124,14 +125,10 @@ class RestoreReport:
 
     def summary(self) -> str:
         return (
-            f"The backup was restored to {self.folder} ({_plural(self.files, 'file', 'files')} "
+            f"The backup was restored to {self.folder} ({plural(self.files, 'file', 'files')} "
             "copied and checked). Unlock it with the passphrase or recovery key it had "
             "when the backup was made."
         )
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 
 from safediary.core.diary import taxonomy
 from safediary.core.errors import InvalidInput
+from safediary.core.wording import FULL_MONTHS, MONTHS, plural
 
 #: A person's conduct on this many separate occasions can be a "course of conduct".
 COURSE_OF_CONDUCT_MIN = 2
@@ -26,12 +27,6 @@ WINDOW_DAYS = 28
 Granularity = Literal["week", "month"]
 
 # English names regardless of the C locale (Qt calls setlocale on start-up).
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_FULL_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class IncidentLike(Protocol):
@@ -92,7 +87,7 @@ class Escalation:
     def describe(self) -> str:
         """A plain sentence for the pattern view or report cover."""
         return (
-            f"{_plural(self.recent, 'incident')} in the last {WINDOW_DAYS} days, "
+            f"{plural(self.recent, 'incident')} in the last {WINDOW_DAYS} days, "
             f"compared with {self.previous} in the {WINDOW_DAYS} days before."
         )
 
@@ -159,10 +154,6 @@ def is_course_of_conduct(occasions: int) -> bool:
     return occasions >= COURSE_OF_CONDUCT_MIN
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _argmax(counts: tuple[int, ...]) -> tuple[int, ...]:
     top = max(counts, default=0)
     return tuple(i for i, n in enumerate(counts) if n == top) if top else ()
@@ -210,13 +201,13 @@ def _make_buckets(
         end = step(current)
         counts = per_kind.get(current, Counter())
         ordered = {k: counts[k] for k in sorted(counts, key=_kind_order)}
-        month = _MONTHS[current.month - 1]
+        month = MONTHS[current.month - 1]
         if granularity == "week":
             label = f"{current.day} {month}"
             long_label = f"week of {current.day} {month} {current.year}"
         else:
             label = f"{month} {current.year}"
-            long_label = f"{_FULL_MONTHS[current.month - 1]} {current.year}"
+            long_label = f"{FULL_MONTHS[current.month - 1]} {current.year}"
         buckets.append(Bucket(current, end, label, long_label, totals[current], ordered))
         current = end
     return tuple(buckets)

@@ -24,15 +24,13 @@ from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
 from safediary.core.pattern import pattern
 from safediary.core.timeutil import now, require_aware
-from safediary.core.wording import without_controls
+from safediary.core.wording import DAYS, MONTHS, exact_size_text, without_controls
 
 Paper = Literal["A4", "Letter"]
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
 _PREFIX = re.compile(r"[A-Za-z0-9]{1,8}")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class ReportCancelled(VaultError):
@@ -442,19 +440,19 @@ def collect(
 
 def fmt_date(value: date) -> str:
     """``12 Feb 2026`` (English month names whatever the locale)."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def fmt_weekday(value: datetime) -> str:
     """``Thu``."""
-    return _DAYS[value.weekday()]
+    return DAYS[value.weekday()]
 
 
 def fmt_datetime(value: datetime, *, weekday: bool = False, zone: bool = False) -> str:
     """``Thu 12 Feb 2026, 21:40`` in the datetime's own time zone."""
     text = f"{fmt_date(value)}, {value:%H:%M}"
     if weekday:
-        text = f"{_DAYS[value.weekday()]} {text}"
+        text = f"{DAYS[value.weekday()]} {text}"
     if zone:
         text += f" ({fmt_offset(value)})"
     return text
@@ -489,13 +487,4 @@ def fmt_when(incident: Incident, *, zone: bool = False) -> str:
 
 def fmt_size(size: int | None) -> str:
     """``1,234,567 bytes (1.2 MB)``."""
-    if size is None:
-        return "unknown size"
-    if size < 1000:
-        return f"{size:,} bytes"
-    value, unit = float(size), "B"
-    for name in ("kB", "MB", "GB", "TB"):
-        if value < 1000:
-            break
-        value, unit = value / 1000, name
-    return f"{size:,} bytes ({value:.1f} {unit})"
+    return exact_size_text(size)

@@ -30,7 +30,7 @@ from safediary.core.checklist import checklist as checklist_mod
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.people import Person
-from safediary.core.pattern.pattern import WEEKDAY_NAMES, WINDOW_DAYS
+from safediary.core.pattern.pattern import WINDOW_DAYS
 from safediary.core.report.about import check_notice, check_sentence
 from safediary.core.report.chart import incidents_chart
 from safediary.core.report.data import (
@@ -56,7 +56,7 @@ from safediary.core.report.text import (
     paragraphs,
     shorten,
 )
-from safediary.core.wording import visible_name
+from safediary.core.wording import WEEKDAY_NAMES, visible_name
 
 Story = list[Flowable]
 Tick = Callable[[], None]

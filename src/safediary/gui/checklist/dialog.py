@@ -41,6 +41,7 @@ from safediary.core.checklist.checklist import (
 )
 from safediary.core.errors import VaultError
 from safediary.core.timeutil import now
+from safediary.core.wording import day_text, weekday_text
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.style import set_role
@@ -69,15 +70,12 @@ INTRO = (
 
 NOTES_PLACEHOLDER = "Notes, if you want to add any (for example what was said)"
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 def when_text(moment: datetime) -> str:
     """'Sun 1 Mar 2026, 20:15' in this computer's time zone (English names always)."""
     local = moment.astimezone()
     return (
-        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, "
+        f"{weekday_text(local)} {day_text(local)}, "
         f"{local:%H:%M}"
     )
 

@@ -24,20 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault
-from safediary.core.wording import visible_name
+from safediary.core.fsutil import file_size
+from safediary.core.wording import size_text, visible_name
 from safediary.gui import widgets
 from safediary.gui.widgets import PlainLabel, button
 from safediary.gui.workers import Cancelled, Task, runner
-
-
-def size_text(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
-
 
 MB = 1024 * 1024
 
@@ -79,12 +70,7 @@ def import_files(
     cancelled: Callable[[], bool],
 ) -> tuple[list[Any], list[str]]:
     """Import files one by one (run in a worker). Returns (records, problems)."""
-    sizes = []
-    for p in paths:
-        try:
-            sizes.append(max(1, p.stat().st_size))
-        except OSError:
-            sizes.append(1)
+    sizes = [max(1, file_size(p) or 1) for p in paths]
     total = sum(sizes)
     done_before = 0
     added: list[Any] = []

@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from safediary.core import Vault, VaultError
-from safediary.core.wording import visible_name, without_controls
+from safediary.core.wording import exact_size_text, visible_name, without_controls
 from safediary.gui import widgets
 from safediary.gui.dialog import SafeDialog
-from safediary.gui.evidence.panel import size_text
 from safediary.gui.evidence.preview import (
     NOT_SHOWN,
     NOT_SHOWN_HINT,
@@ -370,7 +369,7 @@ class EvidenceViewer(SafeDialog):
         self.fields["ref"].setText(ev.ref)
         self.fields["name"].setText(visible_name(ev.original_name))
         self.fields["type"].setText(f"{ev.kind} ({ev.media_type})")
-        self.fields["size"].setText(f"{size_text(ev.size)} ({ev.size:,} bytes)")
+        self.fields["size"].setText(exact_size_text(ev.size))
         self.fields["mtime"].setText(_when(ev.mtime))
         self.fields["imported"].setText(_when(ev.imported_at))
         self.fields["taken"].setText(str(meta.get("capture_time") or "—"))

@@ -37,7 +37,6 @@ from safediary.core import Vault
 from safediary.core.diary import taxonomy
 from safediary.core.errors import VaultError
 from safediary.core.pattern.pattern import (
-    WEEKDAY_NAMES,
     WINDOW_DAYS,
     Bucket,
     PatternSummary,
@@ -45,10 +44,10 @@ from safediary.core.pattern.pattern import (
     summarize,
 )
 from safediary.core.report.chart import OTHER, OTHER_COLOUR, PALETTE, chart_series
+from safediary.core.wording import WEEKDAY_NAMES, plural
+from safediary.core.wording import day_text as wording_day_text
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.widgets import PlainLabel, button, error_text, heading
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CHART_HEIGHT = 250
 CAPTION_WIDTH = 210
@@ -65,11 +64,7 @@ COURSE_NOTE = (
 
 def day_text(day: date) -> str:
     """'3 Feb 2026' (English names always)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
+    return wording_day_text(day)
 
 
 def _join(words: list[str]) -> str:
@@ -84,7 +79,7 @@ def _top(items: list[str]) -> str:
 
 
 def _each(count: int, ties: int) -> str:
-    return _plural(count, "entry", "entries") + (" each" if ties > 1 else "")
+    return plural(count, "entry", "entries") + (" each" if ties > 1 else "")
 
 
 def hour_range(hour: int) -> str:
@@ -99,7 +94,7 @@ def escalation_text(summary: PatternSummary) -> str:
     recent_end = esc.today
     previous_end = esc.recent_start - timedelta(days=1)
     sentence = (
-        f"{_plural(esc.recent, 'entry', 'entries')} in the last {WINDOW_DAYS} days "
+        f"{plural(esc.recent, 'entry', 'entries')} in the last {WINDOW_DAYS} days "
         f"({day_text(esc.recent_start)} to {day_text(recent_end)}), compared with "
         f"{esc.previous} in the {WINDOW_DAYS} days before "
         f"({day_text(esc.previous_start)} to {day_text(previous_end)})."
@@ -148,7 +143,7 @@ def kinds_text(summary: PatternSummary) -> str:
         return "Nothing written down yet."
     ranked = sorted(summary.kind_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     counts = "; ".join(f"{taxonomy.label(k)} ({n})" for k, n in ranked)
-    return f"{_plural(summary.distinct_kinds, 'different kind')} of behaviour: {counts}."
+    return f"{plural(summary.distinct_kinds, 'different kind')} of behaviour: {counts}."
 
 
 def people_lines(summary: PatternSummary, names: dict[int, str]) -> list[str]:
@@ -158,7 +153,7 @@ def people_lines(summary: PatternSummary, names: dict[int, str]) -> list[str]:
         count = summary.per_person.get(pid, 0)
         if is_course_of_conduct(count):
             lines.append(
-                f"{name}: {_plural(count, 'occasion')}. That is two or more, "
+                f"{name}: {plural(count, 'occasion')}. That is two or more, "
                 "which can be a course of conduct."
             )
         elif count:
@@ -312,7 +307,7 @@ class IncidentChart(QWidget):
         return None
 
     def bucket_tip(self, bucket: Bucket) -> str:
-        lines = [f"{bucket.long_label}: {_plural(bucket.total, 'entry', 'entries')}"]
+        lines = [f"{bucket.long_label}: {plural(bucket.total, 'entry', 'entries')}"]
         lines += [
             f"  {'Other kinds' if k == OTHER else taxonomy.label(k)}: {n}"
             for k, n in self.stack(bucket)
@@ -515,14 +510,14 @@ class PatternView(SafeDialog):
 
         if summary.total and summary.first_at and summary.last_at:
             overview = (
-                f"{_plural(summary.total, 'entry', 'entries')} from "
+                f"{plural(summary.total, 'entry', 'entries')} from "
                 f"{day_text(summary.first_at.date())} to {day_text(summary.last_at.date())}."
             )
         else:
             overview = "No entries to show yet."
         if hidden:
             overview += (
-                f" {_plural(hidden, 'private entry', 'private entries')} "
+                f" {plural(hidden, 'private entry', 'private entries')} "
                 f"{'is' if hidden == 1 else 'are'} left out."
             )
         self.overview_label.setText(overview)
