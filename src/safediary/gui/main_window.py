@@ -6,7 +6,7 @@ import importlib.util
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -470,12 +471,35 @@ class MainWindow(QMainWindow):
     def _show_open_warnings(self) -> None:
         """What the vault noticed while opening (older database, quarantined files …)."""
         warnings = [] if self.vault.is_locked else list(self.vault.open_warnings)
-        if warnings:
-            box = widgets.inform(
-                self, "Something to know about your diary", "\n\n".join(warnings), warning=True
+        if not warnings:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("openWarningsBox")
+        box.setWindowTitle("Something to know about your diary")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setIcon(QMessageBox.Icon.Warning)
+        text = "\n\n".join(warnings)
+        if self.vault.database_replaced:
+            text += (
+                "\n\nIf you have no newer backup, you can carry on with this diary file. "
+                "What was found stays written in the diary's history, and reports say so."
             )
-            box.setObjectName("openWarningsBox")
-            self.track(box)
+            carry_on = box.addButton("Carry on with this file", QMessageBox.ButtonRole.AcceptRole)
+            carry_on.setObjectName("carryOnButton")
+            carry_on.clicked.connect(self._accept_database)
+        box.addButton("Close", QMessageBox.ButtonRole.RejectRole)
+        box.setText(text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.track(box)
+        box.open()
+
+    def _accept_database(self) -> None:
+        if self.vault.is_locked:
+            return
+        try:
+            self.vault.accept_database_as_it_is()
+        except VaultError as exc:
+            widgets.inform(self, "Your diary", widgets.error_text(exc), warning=True)
 
     # -- passphrase and recovery key (Settings, and after an interrupted first run) ----
     def _offer_recovery_key(self) -> None:

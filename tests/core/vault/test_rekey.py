@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from safediary.core import InvalidInput, Vault, VaultCorrupted, WrongPassphrase
+from safediary.core import InvalidInput, Vault, VaultCorrupted, WrongPassphrase, ledger
 from safediary.core.evidence import blobs as bs
 from safediary.core.evidence.evidence import EVIDENCE_DIR
 from safediary.core.vault import tidy
@@ -221,9 +221,15 @@ def test_older_database_is_reported_and_newer_evidence_quarantined(
     held = tidy.quarantined(folder)
     assert held and all(name.startswith(blob) for name in held)
     assert data not in b"".join((folder / "quarantine" / n).read_bytes() for n in held)
-    # and it stays reported at the next unlock (the record is not lowered)
+    # and it stays reported at the next unlock (the record is not lowered) …
     with Vault.unlock(folder, PASSPHRASE) as v:
         assert not v.verify().ok
+        v.accept_database_as_it_is()  # … until the person decides to carry on with it
+        assert v.verify().ok and v.open_warnings == [w for w in v.open_warnings if "older" not in w]
+        last = ledger.entries(v._db)[-1]
+        assert last.key == ("database_replaced",) and last.row is not None
+    with Vault.unlock(folder, PASSPHRASE) as v:
+        assert v.verify().ok
 
 
 def test_interrupted_import_leftovers_deleted_unknown_files_quarantined(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from safediary.core import Vault, WrongPassphrase
@@ -14,6 +16,7 @@ from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.gui
 
+WHEN = datetime(2026, 5, 3, 19, 0, tzinfo=UTC)
 NEW = "a long new passphrase for the lockout test 42!"
 
 
@@ -71,6 +74,32 @@ def test_what_the_vault_noticed_at_unlock_is_shown(qtbot, vault, vault_dir, tmp_
         qtbot.waitUntil(lambda: window.findChild(object, "openWarningsBox") is not None)
         box = window.findChild(object, "openWarningsBox")
         assert "quarantine" in box.text() and "Nothing was deleted" in box.text()
+        window.close_dialogs()
+    finally:
+        again.lock()
+
+
+def test_an_older_diary_file_is_reported_and_can_be_accepted(
+    qtbot, vault, vault_dir, tmp_path
+) -> None:
+    import shutil
+
+    vault.incidents.add(WHEN, description="first")
+    vault.lock()
+    shutil.copy2(vault_dir / "diary.db", tmp_path / "older.db")
+    with Vault.unlock(vault_dir, PASSPHRASE) as v:
+        v.incidents.add(WHEN, description="second")
+    shutil.copy2(tmp_path / "older.db", vault_dir / "diary.db")
+    again = Vault.unlock(vault_dir, PASSPHRASE)
+    try:
+        window = MainWindow(again)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.findChild(object, "openWarningsBox") is not None)
+        box = window.findChild(object, "openWarningsBox")
+        assert "older copy" in box.text()
+        box.findChild(object, "carryOnButton").click()
+        assert again.database_replaced is None and again.verify().ok
         window.close_dialogs()
     finally:
         again.lock()

@@ -355,6 +355,36 @@ class Vault:
         with contextlib.suppress(Exception):  # e.g. read-only stick: checked again next time
             self._save_slots(lambda s: setattr(s, "db", state))
 
+    @property
+    def database_replaced(self) -> str | None:
+        """Why the diary file does not match what this vault last used (older copy?), or None."""
+        return self._db_mismatch
+
+    def accept_database_as_it_is(self) -> None:
+        """After an older diary file was found (see ``open_warnings``): carry on with it.
+
+        The finding is written into the diary's own history (what the key file had
+        recorded, and when it was accepted), so reports and checks can still say so;
+        from then on the key file records this database and it is no longer reported.
+        """
+        if self._db_mismatch is None:
+            return
+        recorded = dict(self._slots.db or {})
+        with self._db.transaction() as tx:
+            ledger.append(
+                tx,
+                "meta",
+                ["database_replaced"],
+                {
+                    "note": "an older or different diary file was found and accepted",
+                    "recorded_count": recorded.get("count"),
+                    "recorded_head": recorded.get("head"),
+                },
+            )
+        self.open_warnings = [w for w in self.open_warnings if w != self._db_mismatch]
+        self._db_mismatch = None
+        self.record_database_state()
+
     def lock(self) -> None:
         """Checkpoint and close the database and forget the keys. Safe to call twice."""
         with contextlib.suppress(Exception):
