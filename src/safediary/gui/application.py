@@ -111,7 +111,7 @@ class AppController(QObject):
         # the safety settings come from the encrypted vault, never from settings.ini;
         # a read-only stick keeps what we have
         with contextlib.suppress(Exception):
-            load_safety(vault, self.prefs)
+            load_safety(vault, self.prefs, ini=self.settings.load())
             self.settings.save(self.prefs)  # the INI mirrors them for the next start
         window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
         window.location = self.location  # type: ignore[attr-defined]  (keychain settings)

@@ -115,7 +115,9 @@ class MainWindow(QMainWindow):
         self.people_button = button("&People…", "peopleButton", "People involved")
         self.people_button.clicked.connect(self.open_people)
         self.messages_button = button(
-            "&Messages…", "messagesButton", "Messages",
+            "&Messages…",
+            "messagesButton",
+            "Messages",
             "Bring in WhatsApp chats, text messages, call logs and e-mails",
         )
         self.messages_button.clicked.connect(self.open_messages)

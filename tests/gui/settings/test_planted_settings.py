@@ -124,3 +124,15 @@ def test_a_settings_file_that_is_not_a_file_does_not_stop_the_app(
         assert path.is_file() or not path.exists()
     finally:
         _close(controller)
+
+
+def test_a_vault_from_before_keeps_its_disguise_choice(qtbot, location) -> None:  # type: ignore[no-untyped-def]
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    vault.lock()
+    controller = _controller(location)  # no settings.ini yet: disguised until unlock
+    try:
+        assert controller.prefs.disguise_title
+        controller.on_opened(Vault.unlock(location.vault_dir, PASSPHRASE))
+        assert not controller.prefs.disguise_title  # the choice made (none): not disguised
+    finally:
+        _close(controller)

@@ -145,7 +145,7 @@ class _WorkDialog(SafeDialog):
 
 
 class BackupDialog(_WorkDialog):
-    """"Back up now…": choose a folder, copy, check, and say how it went."""
+    """ "Back up now…": choose a folder, copy, check, and say how it went."""
 
     backed_up = Signal(object)
 
@@ -176,7 +176,9 @@ class BackupDialog(_WorkDialog):
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(lambda: self.start())
         self.check_button = button(
-            "Check my diary…", "checkDiaryButton", "Check my diary",
+            "Check my diary…",
+            "checkDiaryButton",
+            "Check my diary",
             "Check that every entry, its history and every evidence file are complete",
         )
         self.check_button.clicked.connect(self.open_check)
@@ -272,13 +274,12 @@ def verify_text(report: Any) -> str:
         "Some parts of your diary could not be confirmed:\n- "
         + "\n- ".join(report.problems)
         + "\n\nNothing has been changed or deleted. If you have a backup, you can open it "
-        "from the unlock screen with “Open a backup…”. Please keep this diary as it is too."
-        + notes
+        "from the unlock screen with “Open a backup…”. Please keep this diary as it is too." + notes
     )
 
 
 class VerifyDialog(_WorkDialog):
-    """"Check my diary": runs ``vault.verify()`` and says what it found."""
+    """ "Check my diary": runs ``vault.verify()`` and says what it found."""
 
     checked = Signal(object)
 
@@ -333,7 +334,7 @@ def _unlock_any(folder: Path, secret: str) -> Vault:
 
 
 class OpenBackupDialog(_WorkDialog):
-    """"Open a backup…": restore it as the diary (if there is none) or open it where it is.
+    """ "Open a backup…": restore it as the diary (if there is none) or open it where it is.
 
     Then it asks for the backup's passphrase (or recovery key) and emits
     ``unlocked(vault)``, which the start screens treat like a normal unlock.

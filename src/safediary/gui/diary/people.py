@@ -107,7 +107,8 @@ class PersonForm(SafeDialog):
         for version in versions:
             person = version.person
             details = ", ".join(
-                p for p in (person.name, person.relationship, person.description, person.vehicle)
+                p
+                for p in (person.name, person.relationship, person.description, person.vehicle)
                 if p
             )
             when = f"{version.saved_at.astimezone():%d %b %Y %H:%M}"

@@ -74,12 +74,15 @@ class EvidenceViewer(SafeDialog):
         self.pages: PageList | None = None
         self._jobs: list[DecodeJob] = []
         self._closed = False
+        self._details_shown = False
         self.setObjectName("evidenceViewer")
         self.setWindowTitle("Evidence")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1000, 700)
         self._build()
+        # the details first (a moment), then the content (may take the decoder a while)
+        runner().run(vault.evidence.get, evidence_id, on_done=self._show_record)
         self._start_load(0)
 
     decode_timeout = DEFAULT_TIMEOUT_S  # seconds before a hanging decoder is killed
@@ -219,16 +222,15 @@ class EvidenceViewer(SafeDialog):
 
     # -- loading --------------------------------------------------------------------
     def _show_loaded(self, preview: Preview) -> None:
-        if self._closed:
+        if self._closed or self.vault.is_locked:
             return
         self.busy.setVisible(False)
-        ev = self.record = preview.record
+        ev = preview.record
         if self.pages is not None:  # the next batch of PDF pages
             self._more_pages(preview)
             return
-        self.setWindowTitle(f"Evidence {ev.ref}")
-        self.title_label.setText(f"Evidence {ev.ref}")
-        self._fill_details(ev)
+        self._show_record(ev)  # unless the quick look at the record already did
+        self.record = ev
         if ev.removed:
             self._message(f"This evidence was removed on {ev.removed_at:%d %B %Y}.")
         elif preview.message is not None:
@@ -256,6 +258,14 @@ class EvidenceViewer(SafeDialog):
                 "right. To play or open it, use “Export a copy…” (please read the warning)."
             )
         self.loaded.emit()
+
+    def _show_record(self, ev: Any) -> None:
+        if self._closed or self._details_shown or self.vault.is_locked:
+            return
+        self._details_shown = True
+        self.setWindowTitle(f"Evidence {ev.ref}")
+        self.title_label.setText(f"Evidence {ev.ref}")
+        self._fill_details(ev)
 
     def _message(self, text: str) -> None:
         self.message_page.setText(text)
@@ -473,9 +483,9 @@ class EvidenceViewer(SafeDialog):
         self.export_button.setEnabled(True)
         self.verify_label.setText("The copy was not saved. " + widgets.error_text(exc))
 
-    def closeEvent(self, event: Any) -> None:
+    def _drop(self) -> None:
+        """Stop any decoder still working and drop the decrypted content with the window."""
         self._closed = True
-        # stop any decoder still working, and drop the decrypted content with the window
         for job in self._jobs:
             job.kill()
         self._pixmap = None
@@ -483,7 +493,15 @@ class EvidenceViewer(SafeDialog):
         self.text_view.clear()
         if self.pages is not None:
             self.pages.clear()
+
+    def closeEvent(self, event: Any) -> None:
+        self._drop()
         super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Escape, reject and the lock's closing of dialogs end here, not in closeEvent."""
+        self._drop()
+        super().done(result)
 
 
 def _when(value: Any) -> str:

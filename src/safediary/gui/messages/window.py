@@ -141,7 +141,9 @@ class MessagesWindow(SafeDialog):
     def _import_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.import_button = button(
-            "&Import messages…", "importMessagesButton", "Import messages",
+            "&Import messages…",
+            "importMessagesButton",
+            "Import messages",
             "Bring in a chat, text-message, call-log or e-mail export file",
         )
         self.import_button.clicked.connect(self.choose_and_import)
@@ -152,8 +154,16 @@ class MessagesWindow(SafeDialog):
             "WhatsApp writes times without a time zone: choose where the phone was."
         )
         self.zone_box.addItem(COMPUTER_ZONE, None)
-        for name in ("Europe/London", "Europe/Dublin", "Europe/Warsaw", "Europe/Bucharest",
-                     "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "America/New_York"):
+        for name in (
+            "Europe/London",
+            "Europe/Dublin",
+            "Europe/Warsaw",
+            "Europe/Bucharest",
+            "Asia/Karachi",
+            "Asia/Kolkata",
+            "Asia/Dhaka",
+            "America/New_York",
+        ):
             self.zone_box.addItem(name, name)
         self.zone_box.setMaximumWidth(220)
         self.progress = QProgressBar()
@@ -219,8 +229,10 @@ class MessagesWindow(SafeDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.search_field)
         right_layout.addWidget(self.table, 1)
-        legend = PlainLabel("● linked to an entry    📎 has a file attached    "
-                            "⏎ a new line in the message", wrap=False)
+        legend = PlainLabel(
+            "● linked to an entry    📎 has a file attached    ⏎ a new line in the message",
+            wrap=False,
+        )
         legend.setObjectName("messageLegend")
         right_layout.addWidget(legend)
         right_layout.addWidget(self.detail)
@@ -234,12 +246,14 @@ class MessagesWindow(SafeDialog):
         row = QHBoxLayout()
         self.selection_label = PlainLabel("", wrap=False)
         self.make_entry_button = button(
-            "Make an &entry from these", "makeEntryFromMessagesButton",
+            "Make an &entry from these",
+            "makeEntryFromMessagesButton",
             "Make an entry from the chosen messages",
         )
         self.make_entry_button.clicked.connect(self.make_entry)
-        self.link_button = button("&Link to an entry…", "linkMessagesButton",
-                                  "Link the chosen messages to an entry")
+        self.link_button = button(
+            "&Link to an entry…", "linkMessagesButton", "Link the chosen messages to an entry"
+        )
         self.link_button.clicked.connect(self.choose_and_link)
         self.close_button = button("Close", "closeMessagesButton", "Close the messages")
         self.close_button.setAutoDefault(False)
@@ -301,8 +315,7 @@ class MessagesWindow(SafeDialog):
         lines += ["", m.text]
         if m.attachment_names:
             kept = len(m.attachments)
-            lines += ["", f"Attached: {', '.join(m.attachment_names)} "
-                          f"({kept} kept as evidence)"]
+            lines += ["", f"Attached: {', '.join(m.attachment_names)} ({kept} kept as evidence)"]
         if m.incidents:
             numbers = [str(self.vault.incidents.get(i).number) for i in m.incidents]
             lines.append(f"Linked to entry No. {', '.join(numbers)}")
@@ -315,8 +328,7 @@ class MessagesWindow(SafeDialog):
     def select_rows(self, rows: list[int]) -> None:
         selection = self.table.selectionModel()
         selection.clearSelection()
-        flags = (QItemSelectionModel.SelectionFlag.Select
-                 | QItemSelectionModel.SelectionFlag.Rows)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for row in rows:
             selection.select(self.model.index(row, 0), flags)
 
@@ -326,7 +338,8 @@ class MessagesWindow(SafeDialog):
         self.link_button.setEnabled(count > 0)
         self.selection_label.setText(
             "Choose the messages that matter (hold Ctrl or Shift to choose several)."
-            if count == 0 else f"{count} chosen."
+            if count == 0
+            else f"{count} chosen."
         )
 
     # -- importing --------------------------------------------------------------------
@@ -342,8 +355,9 @@ class MessagesWindow(SafeDialog):
     def import_path(self, path: Path, day_first: bool | None = None) -> Task | None:
         if self.task is not None:
             return None
-        task = Task(self.vault.messages.import_export, Path(path), tz=self.zone(),
-                    day_first=day_first)
+        task = Task(
+            self.vault.messages.import_export, Path(path), tz=self.zone(), day_first=day_first
+        )
         task.kwargs["cancel"] = lambda: task.is_cancelled
         task.signals.progress.connect(self._progress)
         task.signals.finished.connect(self._imported)
@@ -480,7 +494,7 @@ def entry_values(conv: Conversation, chosen: list[Message]) -> dict[str, Any]:
         "contact_method": source,
         "kinds": {SOURCE_KINDS.get(conv.source, "other")},
         "description": f"{count} from {who} ({source}, imported from “{conv.title}”). "
-                       "The messages are linked to this entry.",
+        "The messages are linked to this entry.",
         "exact_words": transcript(chosen),
     }
 

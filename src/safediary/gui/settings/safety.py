@@ -46,17 +46,20 @@ def _clean(values: Any) -> dict[str, Any]:
     return out
 
 
-def load_safety(vault: Vault, prefs: Preferences) -> bool:
+def load_safety(vault: Vault, prefs: Preferences, ini: Preferences | None = None) -> bool:
     """Put the vault's safety settings into ``prefs``; False if the vault has none yet.
 
     A vault from before this change has none: the INI's values are adopted once,
-    except a program to start after Quick exit, which a planted file could name.
+    except a program to start after Quick exit, which a planted file could name. ``ini``
+    holds the INI's plain values (``prefs`` may carry the fail-safe disguise instead).
     """
     stored = _clean(vault.kv.get(SAFETY_KEY))
     if stored:
         for name, value in stored.items():
             setattr(prefs, name, value)
         return True
+    if ini is not None:
+        prefs.disguise_title = ini.disguise_title
     if prefs.after_exit_kind == "program":
         prefs.after_exit_kind, prefs.after_exit_target = "nothing", ""
     save_safety(vault, prefs)

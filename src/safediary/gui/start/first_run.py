@@ -50,6 +50,7 @@ WELCOME = [
     ),
 ]
 
+
 class FirstRunWindow(QWidget):
     """The three first-run pages. Emits ``opened(vault)`` when the diary is ready."""
 

@@ -189,7 +189,7 @@ class UnlockWindow(QWidget):
         field.setFocus()
 
     def open_backup(self) -> QWidget:
-        """"Open a backup…": a backup opened there is handled like a normal unlock."""
+        """ "Open a backup…": a backup opened there is handled like a normal unlock."""
         from safediary.gui.backup.dialogs import OpenBackupDialog
 
         dialog = OpenBackupDialog(self.vault_dir, self)
