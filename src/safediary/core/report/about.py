@@ -238,12 +238,10 @@ def about_section(data: ReportData, st: Styles) -> Story:
     ]
     for number, step in enumerate(steps, start=1):
         story.append(Paragraph(step, item, bulletText=f"{number}."))
+    command_style = ParagraphStyle(
+        "aboutCommand", body, fontName=MONO, leftIndent=28, spaceBefore=1, spaceAfter=3
+    )
     for system, how, command in HASH_COMMANDS:
-        story.append(
-            Paragraph(
-                f"<b>{system}.</b> {how} <font name='{MONO}'>{markup(command)}</font>",
-                body,
-                bulletText="•",
-            )
-        )
+        story.append(Paragraph(f"<b>{system}.</b> {how}", item, bulletText="•"))
+        story.append(Paragraph(markup(command), command_style))
     return story

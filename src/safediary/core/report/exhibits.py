@@ -11,11 +11,11 @@ from typing import Any
 
 from PIL import Image as PILImage
 from PIL import ImageOps
-from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from safediary.core.errors import VaultError
 from safediary.core.report.data import EvidenceItem, ReportData, fmt_datetime, fmt_size
-from safediary.core.report.flow import entry_key, heading, link
+from safediary.core.report.flow import JpegImage, entry_key, heading, link
 from safediary.core.report.text import Paragraph, Styles, markup, shorten
 from safediary.core.wording import visible_name
 
@@ -123,9 +123,9 @@ def reduced_picture(data: bytes, pixels: int = APPENDIX_PX) -> bytes | None:
             limit = PILImage.MAX_IMAGE_PIXELS
             if limit is not None and image.width * image.height > limit:
                 return None
-            image.draft("RGB", (pixels, pixels * 4))  # cheap downscale while decoding JPEG
+            image.draft("RGB", (pixels, 1))  # decode a JPEG at 1/2, 1/4 … of its size
             picture = ImageOps.exif_transpose(image)
-            if picture.width > pixels:
+            if picture.width > pixels * 1.3:  # draft came close enough: no second resample
                 height = max(1, round(picture.height * pixels / picture.width))
                 picture = picture.resize((pixels, height), PILImage.Resampling.BILINEAR)
             if picture.mode not in ("RGB", "L"):
@@ -175,12 +175,13 @@ def pictures_section(data: ReportData, st: Styles, width: float, height: float) 
         Spacer(1, 6),
     ]
     for item in shown:
-        image = Image(io.BytesIO(data.pictures[item.id]), lazy=0)
+        picture = data.pictures[item.id]
+        px_w, px_h = JpegImage.pixels(picture)
         # landscape photos two to a page; tall screenshots as tall as the page allows
-        room = (height * 0.5 - 60) if image.imageWidth > image.imageHeight else (height - 60)
-        scale = min(width / image.imageWidth, room / image.imageHeight)
-        image.drawWidth = image.imageWidth * scale
-        image.drawHeight = image.imageHeight * scale
+        # (room is left for this section's heading and note above the first picture)
+        room = (height * 0.5 - 60) if px_w > px_h else (height - 130)
+        scale = min(width / px_w, room / px_h)
+        image = JpegImage(picture, px_w * scale, px_h * scale)
         title = f"{item.mark} — {shorten(visible_name(item.original_name), 90)[0]}"
         head = heading(title, st.h2, f"picture-{item.id}", level=1)
         caption = Paragraph(

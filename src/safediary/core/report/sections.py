@@ -7,7 +7,6 @@ Paragraph markup and splits long text so it can flow across pages.
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import timedelta
@@ -18,7 +17,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Spacer,
@@ -41,7 +39,7 @@ from safediary.core.report.data import (
     fmt_weekday,
     fmt_when,
 )
-from safediary.core.report.flow import entry_key, heading, link
+from safediary.core.report.flow import JpegImage, entry_key, heading, link
 from safediary.core.report.summary import breached_order, order_title
 from safediary.core.report.text import (
     ACCENT,
@@ -608,13 +606,13 @@ def _thumbnails(items: list[EvidenceItem], st: Styles, width: float) -> Flowable
     side = (width - 8 * per_row) / per_row
     cells: list[Any] = []
     for item in pictures:
+        thumb = item.thumbnail or b""
         try:
-            image = Image(io.BytesIO(item.thumbnail or b""), lazy=0)
+            px_w, px_h = JpegImage.pixels(thumb)
         except Exception:  # a damaged thumbnail must not stop the report
             continue
-        scale = min(side / image.imageWidth, (side * 0.8) / image.imageHeight)
-        image.drawWidth = image.imageWidth * scale
-        image.drawHeight = image.imageHeight * scale
+        scale = min(side / px_w, (side * 0.8) / px_h)
+        image = JpegImage(thumb, px_w * scale, px_h * scale)
         caption = Paragraph(
             f"<b>{markup(item.mark)}</b> "
             + markup(shorten(visible_name(item.original_name), 60)[0]),

@@ -34,8 +34,7 @@ UNENCRYPTED = (
 
 DISCLOSURE = (
     "What you give to the police may be shown to the defence (the other person's lawyer) "
-    "if the case goes to court. Leave out anything you do not want them to read: choose "
-    "what to include in the report window first."
+    "if the case goes to court."
 )
 
 
@@ -67,7 +66,9 @@ class BundleDialog(SafeDialog):
         warning = PlainLabel(UNENCRYPTED, self)
         warning.setObjectName("bundleWarning")
         set_role(warning, "strong")
-        disclosure = PlainLabel(DISCLOSURE, self)
+        disclosure = PlainLabel(
+            DISCLOSURE + " The bundle holds what you chose in the report window.", self
+        )
         disclosure.setObjectName("bundleDisclosure")
         contents = PlainLabel(
             "The folder will hold: the report (PDF); each evidence file named by its exhibit "

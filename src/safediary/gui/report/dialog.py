@@ -311,7 +311,11 @@ class ReportDialog(SafeDialog):
         )
         set_role(note, "quiet")
         layout.addWidget(note)
-        disclosure = PlainLabel(DISCLOSURE, box)
+        disclosure = PlainLabel(
+            DISCLOSURE + " Leave out anything you do not want them to read, using the "
+            "choices above.",
+            box,
+        )
         disclosure.setObjectName("disclosureNote")
         set_role(disclosure, "strong")
         layout.addWidget(disclosure)
