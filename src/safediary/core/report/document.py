@@ -31,7 +31,7 @@ from reportlab.platypus import (
 
 from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
-from safediary.core.report import about, bundle, exhibits, sections, summary
+from safediary.core.report import about, bundle, entries, exhibits, sections, summary
 from safediary.core.report.data import (
     CancelFn,
     ProgressFn,
@@ -238,7 +238,7 @@ def _story(
     story.append(PageBreak())
     story += sections.log_section(data, st, width, height)
     story.append(PageBreak())
-    story += sections.entries_section(data, st, width, tick)
+    story += entries.entries_section(data, st, width, tick)
     story.append(PageBreak())
     story += exhibits.evidence_section(data, st, width, sections.grid)
     pictures = exhibits.pictures_section(data, st, width, height)
