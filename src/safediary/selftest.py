@@ -170,10 +170,7 @@ def check_fonts(ctx: _Context) -> str:
         load(str(font))
     shaped = _shaped_pdf(" ".join(_SCRIPT_LETTERS.values()) + " كان ينتظرني क्षमा")
     _require(shaped.startswith(b"%PDF"), "shaped text did not make a PDF")
-    return (
-        f"{len(FONT_FILES)} report fonts; every script has one and shapes "
-        f"({', '.join(drawn)})"
-    )
+    return f"{len(FONT_FILES)} report fonts; every script has one and shapes ({', '.join(drawn)})"
 
 
 def _shaped_pdf(text: str) -> bytes:
@@ -281,6 +278,19 @@ def _qt_version() -> str:
     return QtCore.qVersion()
 
 
+def check_decoder(ctx: _Context) -> str:
+    """Start the decoder process (this very executable) and have it draw a PDF page."""
+    from safediary.host import sandbox
+
+    pdf = ctx.pdf or _plain_pdf("SafeDiary")
+    decoded = sandbox.decode({"job": "pdf", "count": 1, "width": 300}, pdf, timeout=60)
+    _require(bool(decoded.pictures), "the decoder process drew no page")
+    return (
+        f"the decoder process ({sandbox.worker_command()[-1]}) drew page 1 of "
+        f"{decoded.info.get('pages')} at {decoded.pictures[0].width} px"
+    )
+
+
 CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
     ("crypto", check_crypto),
     ("database", check_sqlcipher),
@@ -288,6 +298,7 @@ CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
     ("fonts", check_fonts),
     ("report", check_report),
     ("qt", check_qt),
+    ("decoder", check_decoder),
 ]
 
 

@@ -42,9 +42,12 @@ class AppController(QObject):
         from safediary.gui.settings.safety import disguise_before_unlock
 
         # Before unlock only the disguise matters; a tampered INI fails safe (disguised).
+        plain = self.prefs.disguise_title
         self.prefs.disguise_title = disguise_before_unlock(
             self.settings.value("disguise_title", None), Vault.exists(location.vault_dir)
         )
+        # assumed, not chosen: an older vault adopts the INI's plain value at unlock
+        self._disguise_assumed = self.prefs.disguise_title != plain
         self.prefs.after_exit_kind = "web" if self.prefs.after_exit_kind == "web" else "nothing"
         self.vault: Vault | None = None
         self.main_window: QWidget | None = None
@@ -111,7 +114,10 @@ class AppController(QObject):
         # the safety settings come from the encrypted vault, never from settings.ini;
         # a read-only stick keeps what we have
         with contextlib.suppress(Exception):
-            load_safety(vault, self.prefs, ini=self.settings.load())
+            load_safety(
+                vault, self.prefs, ini=self.settings.load() if self._disguise_assumed else None
+            )
+            self._disguise_assumed = False
             self.settings.save(self.prefs)  # the INI mirrors them for the next start
         window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
         window.location = self.location  # type: ignore[attr-defined]  (keychain settings)

@@ -90,7 +90,10 @@ def print_recovery_key(parent: QWidget | None, key: str) -> bool:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setPointSize(14)
     document.setDefaultFont(font)
-    document.print_(printer)
+    from safediary.host import spool
+
+    with spool.printing():  # Qt's print file: in <data>/spool, removed at once, never /tmp
+        document.print_(printer)
     return True
 
 
