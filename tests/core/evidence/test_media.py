@@ -170,3 +170,16 @@ def test_detect_by_content_not_name(tmp_path: Path) -> None:
     text = tmp_path / "no-extension"
     text.write_bytes(("x" + "é" * 5000).encode())  # a 2-byte character cut at the sniff boundary
     assert detect_file(text).kind == "text"
+
+
+def test_sound_length_is_read_and_broken_files_give_none() -> None:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * 4000)
+    buffer.seek(0)
+    assert media.av_metadata(buffer) == {"duration_seconds": 0.5}
+    assert media.av_metadata(io.BytesIO(b"RIFF\xff\xff\xff\xffWAVEjunk")) == {}
+    assert media.av_metadata(io.BytesIO(b"")) == {}

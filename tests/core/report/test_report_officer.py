@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import wave
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -302,3 +303,18 @@ def test_an_entry_prints_the_person_as_recorded_and_who_they_were_later_identifi
     vault.people.update(unknown.id, name="Daniel O'Brien")
     text = text_of(render_report(vault, ReportOptions()))
     assert "Unknown man, grey hoodie (later identified as Daniel O'Brien; changed on" in text
+
+
+def test_sound_evidence_shows_its_length(vault: Vault, tmp_path: Path) -> None:
+    entry = vault.incidents.add(
+        occurred_at=datetime(2026, 3, 1, 20, 0, tzinfo=TZ), description="Voicemail"
+    )
+    recording = tmp_path / "voicemail.wav"
+    with wave.open(str(recording), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * 8000 * 75)
+    ev = vault.evidence.add_file(recording, incident_id=entry.id)
+    assert ev.metadata["duration_seconds"] == 75.0
+    assert "Length 1:15" in text_of(render_report(vault, ReportOptions()))

@@ -285,6 +285,9 @@ class EvidenceStore:
                 with contextlib.suppress(VaultCorrupted, StorageError):
                     metadata.update(media.image_metadata(_Unclosing(reader)))
                     thumb = media.make_thumbnail(_Unclosing(reader))
+            elif detected.kind in ("audio", "video") and size > 0:
+                with contextlib.suppress(VaultCorrupted, StorageError):
+                    metadata.update(media.av_metadata(_Unclosing(reader)))
         return detected, metadata, thumb
 
     def _commit(

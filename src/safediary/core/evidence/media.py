@@ -1,4 +1,4 @@
-"""Content-based file type detection, image metadata and in-memory thumbnails.
+"""Content-based file type detection, image and sound/video metadata, in-memory thumbnails.
 
 Nothing here writes to disk. Image helpers accept bytes, a binary file object or
 a path, and never raise on odd or broken files: they return empty metadata or no
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import filetype
+import mutagen
 from PIL import ExifTags, Image
 
 SNIFF_SIZE = 8192
@@ -309,6 +311,19 @@ def _orient(image: Image.Image, orientation: Any) -> Image.Image:
     """Turn the (already small) picture upright as its EXIF orientation says."""
     method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
     return image.transpose(method) if method is not None else image
+
+
+def av_metadata(source: BinaryIO) -> dict[str, Any]:
+    """``duration_seconds`` of a sound or video file (MP3, M4A/MP4/MOV, Ogg/Opus, WAV,
+    FLAC, AMR …) read with mutagen from its headers; ``{}`` if unknown. Never raises."""
+    try:
+        parsed = mutagen.File(source)
+        length = float(parsed.info.length) if parsed is not None else 0.0
+    except Exception:  # a broken or hostile file simply has no recorded length
+        return {}
+    if not math.isfinite(length) or length <= 0 or length > 366 * 86400:
+        return {}
+    return {"duration_seconds": round(length, 3)}
 
 
 def analyse_image(source: bytes | bytearray) -> tuple[dict[str, Any], bytes | None]:
