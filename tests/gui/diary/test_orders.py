@@ -42,6 +42,7 @@ def test_record_an_order_and_name_it_in_an_entry(qtbot, vault: Vault) -> None:
     assert editor.order_breached.isChecked()
     editor.location.setText("Outside my flat")
     editor.description.setPlainText("He rang the bell for ten minutes.")
+    editor.occurred_at.set_now()  # a new entry asks when it happened (issue 13 item 9)
     editor.save()
     [incident] = vault.incidents.list()
     assert incident.breached_order == order.id and incident.order_breached

@@ -23,9 +23,9 @@ def test_locking_in_portable_mode_says_the_stick_can_be_removed(qtbot, controlle
 
 def test_the_lock_screen_keeps_the_disguise(qtbot, controller, location):
     """Issue 13 item 12: "SafeDiary … stick" on the lock screen undid the disguise."""
-    controller.prefs.disguise_title = True
     vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
     controller.on_opened(vault)
+    controller.prefs.disguise_title = True  # as the Settings dialog leaves it
     unlock = controller.lock()
     from PySide6.QtWidgets import QAbstractButton, QLabel
 

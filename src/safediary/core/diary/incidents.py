@@ -481,8 +481,9 @@ class Incidents:
                 clauses.append("0")
             else:  # an index read: no entry's text is touched
                 marks = ",".join("?" * len(wanted))
-                clauses.append(
-                    f"id IN (SELECT incident_id FROM incident_kinds WHERE kind IN ({marks}))"
+                clauses.append(  # probed per row of the covering index: no table reads
+                    "EXISTS (SELECT 1 FROM incident_kinds k WHERE k.incident_id = incidents.id"
+                    f" AND k.kind IN ({marks}))"
                 )
                 params.extend(wanted)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -11,11 +11,10 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateTimeEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -38,6 +37,7 @@ from safediary.gui import widgets
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.diary.model import kinds_text, when_text
 from safediary.gui.diary.orders import OrderPicker, order_broken_text
+from safediary.gui.diary.when_field import WhenField
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
@@ -88,14 +88,6 @@ TEXT_FIELDS = (
     "police_reference",
     "evidence_location",
 )
-
-
-def _to_qdatetime(value: datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
-
-
-def _from_qdatetime(value: QDateTime) -> datetime:
-    return datetime.fromtimestamp(value.toSecsSinceEpoch()).astimezone()
 
 
 class IncidentEditor(SafeDialog):
@@ -227,33 +219,24 @@ class IncidentEditor(SafeDialog):
     def _happened_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.occurred_at = QDateTimeEdit(QDateTime.currentDateTime())
+        # A new entry asks when it happened: nothing defaults silently to "now".
+        self.occurred_at = WhenField("When it happened")
         self.occurred_at.setObjectName("occurredAtField")
-        self.occurred_at.setAccessibleName("When it happened")
-        self.occurred_at.setCalendarPopup(True)
-        self.occurred_at.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        form.addRow("&When did it happen?", self.occurred_at)
         self.approximate = QCheckBox("Approximate (I am not sure of the exact time)")
         self.approximate.setObjectName("approximateBox")
         self.approximate.setAccessibleName("The time is approximate")
-        row = QHBoxLayout()
-        row.addWidget(self.occurred_at)
-        row.addWidget(self.approximate)
-        row.addStretch(1)
-        form.addRow("When:", row)
-        self.has_until = QCheckBox("It went on until")
+        form.addRow("", self.approximate)
+        self.has_until = QCheckBox("It went on until:")
         self.has_until.setObjectName("hasUntilBox")
         self.has_until.setAccessibleName("It went on until a later time")
-        self.occurred_until = QDateTimeEdit(QDateTime.currentDateTime())
+        self.occurred_until = WhenField("When it ended", quick_buttons=False)
         self.occurred_until.setObjectName("occurredUntilField")
-        self.occurred_until.setAccessibleName("When it ended")
-        self.occurred_until.setCalendarPopup(True)
-        self.occurred_until.setDisplayFormat("ddd d MMM yyyy  HH:mm")
         self.occurred_until.setEnabled(False)
         self.has_until.toggled.connect(self.occurred_until.setEnabled)
         row = QHBoxLayout()
-        row.addWidget(self.has_until)
-        row.addWidget(self.occurred_until)
-        row.addStretch(1)
+        row.addWidget(self.has_until, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.occurred_until, 1)
         form.addRow("", row)
         self.location = self._line("location", "Where", "For example: outside my home, on the bus")
         form.addRow("Whe&re:", self.location)
@@ -433,10 +416,8 @@ class IncidentEditor(SafeDialog):
             else getattr(self, name).text()
             for name in TEXT_FIELDS
         }
-        data["occurred_at"] = _from_qdatetime(self.occurred_at.dateTime())
-        data["occurred_until"] = (
-            _from_qdatetime(self.occurred_until.dateTime()) if self.has_until.isChecked() else None
-        )
+        data["occurred_at"] = self.occurred_at.when()
+        data["occurred_until"] = self.occurred_until.when() if self.has_until.isChecked() else None
         data["approximate"] = self.approximate.isChecked()
         data["kinds"] = frozenset(k for k, box in self.kind_boxes.items() if box.isChecked())
         data["people"] = tuple(self.selected_people())
@@ -485,11 +466,11 @@ class IncidentEditor(SafeDialog):
                 else:
                     widget.setText(data[name] or "")
         if data.get("occurred_at") is not None:
-            self.occurred_at.setDateTime(_to_qdatetime(data["occurred_at"]))
+            self.occurred_at.set_when(data["occurred_at"])
         until = data.get("occurred_until")
         self.has_until.setChecked(until is not None)
         if until is not None:
-            self.occurred_until.setDateTime(_to_qdatetime(until))
+            self.occurred_until.set_when(until)
         self.approximate.setChecked(bool(data.get("approximate")))
         kinds = set(data.get("kinds") or ())
         for kind_id, box in self.kind_boxes.items():
@@ -519,7 +500,10 @@ class IncidentEditor(SafeDialog):
             self.title_label.setText(f"Entry {self.incident.number}")
 
     def is_dirty(self) -> bool:
-        return self.values() != self._baseline
+        values = self.values()
+        if self.incident is None and not _has_content(values):
+            return False  # only a time chosen: nothing written worth asking about
+        return values != self._baseline
 
     # -- saving ------------------------------------------------------------------
     def save(self) -> bool:
@@ -531,6 +515,13 @@ class IncidentEditor(SafeDialog):
         if self.incident is None and not _has_content(values):
             self.banner.setText("Please write something first: at least where or what happened.")
             return False
+        until_given = self.has_until.isChecked()
+        for field, given in ((self.occurred_at, True), (self.occurred_until, until_given)):
+            if given and field.when() is None:  # ask; never guess the time it happened
+                self.tabs.setCurrentIndex(0)
+                self.banner.setText(field.problem() + " Nothing has been saved yet.")
+                field.edit.setFocus()
+                return False
         try:
             if self.incident is None:
                 incident = self.vault.incidents.add(**values)
