@@ -66,6 +66,7 @@ MANIFEST_COLUMNS = (
 
 # Progress is (done, TOTAL): copying exhibits, then the report, then the manifests.
 TOTAL = 1000
+_CHECKED = 100
 _COPIED = 450
 _REPORTED = 950
 
@@ -267,7 +268,12 @@ def write_bundle(
             progress(max(0, min(TOTAL, done)), TOTAL)
 
     report(0)
-    data = collect(vault, options, cancel=cancel)
+    data = collect(
+        vault,
+        options,
+        cancel=cancel,
+        check_progress=lambda done, total: report(_CHECKED * done // max(1, total)),
+    )
     target = _target(dest, data.generated_at)
     zip_path = target.with_name(target.name + ".zip") if make_zip else None
     if zip_path is not None and zip_path.exists():
@@ -282,7 +288,7 @@ def write_bundle(
         copied = 0
         for item in data.evidence:
             copied += _copy_exhibit(vault, item, work, check)
-            report(_COPIED * copied // total)
+            report(_CHECKED + (_COPIED - _CHECKED) * copied // total)
         if data.evidence:  # exporting is logged in the diary: print the fingerprint after it
             again = collect(vault, options, thumbnails=options.include_thumbnails, check=False)
             again.check_ok, again.check_problems = data.check_ok, data.check_problems

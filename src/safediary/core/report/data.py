@@ -363,17 +363,19 @@ def collect(
     thumbnails: bool | None = None,
     cancel: CancelFn | None = None,
     check: bool = True,
+    check_progress: ProgressFn | None = None,
 ) -> ReportData:
     """Read everything a report or export needs from the vault.
 
-    With ``check`` the vault is verified first (``vault.verify()``) so the report
-    can say plainly whether its fingerprint and files check out.
+    With ``check`` the vault is verified first (``vault.verify()``, reporting its
+    progress to ``check_progress``) so the report can say plainly whether its
+    fingerprint and files check out.
     """
     generated_at = now()
     check_ok, problems, oddities = True, [], []
     fingerprint = vault.fingerprint
     if check:
-        result = vault.verify()
+        result = vault.verify(progress=check_progress)
         check_ok, problems = bool(result.ok), list(result.problems)
         oddities = list(result.clock)
         fingerprint = result.fingerprint or fingerprint

@@ -77,6 +77,7 @@ _PAPER = {"A4": A4, "Letter": LETTER}
 # Progress is reported as (done, PROGRESS_TOTAL): gathering is the first part,
 # laying out the pages the rest.
 PROGRESS_TOTAL = 1000
+_CHECKED = 120  # vault.verify() before anything else
 _GATHERED = 150
 _STORY_BUILT = 250
 
@@ -270,7 +271,12 @@ def render_report(
     options = options or ReportOptions()
     tracker = _Progress(progress, cancel)
     tracker.report(0)
-    data = collect(vault, options, cancel=tracker.check)
+    data = collect(
+        vault,
+        options,
+        cancel=tracker.check,
+        check_progress=lambda done, total: tracker.report(_CHECKED * done // max(1, total)),
+    )
     return render_data(vault, data, progress=progress, cancel=cancel)
 
 
