@@ -161,10 +161,39 @@ def _run_file_dialog(dialog: QFileDialog) -> list[Path]:
             forget_file_dialog_history()
 
 
+def evidence_places(home: Path | None = None, user: str | None = None) -> list[Path]:
+    """Where evidence usually is: Pictures, Downloads, then USB sticks and memory cards.
+
+    Removable drives are mounted under /media/USER, /run/media/USER or /mnt (only the
+    folders that exist are listed).
+    """
+    import getpass
+
+    home = home or Path.home()
+    try:
+        user = user or getpass.getuser()
+    except (KeyError, OSError):  # no name for this user id: keep the fixed places
+        user = user or ""
+    places = [home / "Pictures", home / "Downloads", home]
+    if user:
+        places += [Path("/media") / user, Path("/run/media") / user]
+    places.append(Path("/mnt"))
+    return [p for p in places if p.is_dir()]
+
+
 def choose_files(parent: QWidget | None, title: str = "Choose files to keep") -> list[Path]:
-    """Qt's own open-file dialog (never the desktop's, so no recent-files trace)."""
+    """Qt's own open-file dialog (never the desktop's, so no recent-files trace).
+
+    It starts in Pictures (or Downloads) and its side bar lists removable drives.
+    """
+    from PySide6.QtCore import QUrl
+
     dialog = _file_dialog(parent, title)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    places = evidence_places()
+    if places:
+        dialog.setDirectory(str(places[0]))
+        dialog.setSidebarUrls([QUrl.fromLocalFile(str(p)) for p in places])
     return _run_file_dialog(dialog)
 
 

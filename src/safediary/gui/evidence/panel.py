@@ -87,11 +87,16 @@ def import_files(
             progress(base + min(done, size), total)
 
         try:
-            added.append(
-                vault.evidence.add_file(
-                    path, incident_id=incident_id, progress=file_progress, cancel=cancelled
-                )
+            record = vault.evidence.add_file(
+                path, incident_id=incident_id, progress=file_progress, cancel=cancelled
             )
+            added.append(record)
+            same = _same_file_as(vault, record)
+            if same:
+                problems.append(
+                    f"{visible_name(path.name)} is the same file as {same} you added before "
+                    "(their check numbers match). It is kept again here; you can remove one."
+                )
         except (ImportCancelled, Cancelled):
             break
         except Exception as exc:  # reported per file; the others still import
@@ -99,6 +104,28 @@ def import_files(
         done_before += size
         progress(done_before, total)
     return added, problems
+
+
+def _same_file_as(vault: Vault, record: Any) -> str:
+    """'E3 (photo.jpg)' when another live item has exactly the same bytes, else ''."""
+    for other in vault.evidence.list():
+        if other.id != record.id and other.sha256 == record.sha256:
+            return f"{other.ref} ({visible_name(other.original_name)})"
+    return ""
+
+
+def ask_removal_reason(parent: QWidget, name: str) -> str | None:
+    """Ask why an item is removed; None if the person changes their mind."""
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getText(
+        parent,
+        "Remove evidence",
+        f"Why are you removing “{name}”? It will no longer be shown or go into reports, "
+        "but the diary's history keeps a note that it was removed, when, and your reason "
+        "(courts may ask).\n\nReason:",
+    )
+    return text.strip() if ok and text.strip() else None
 
 
 class EvidencePanel(QWidget):
@@ -132,8 +159,9 @@ class EvidencePanel(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnWidth(0, 60)
         self.tree.setColumnWidth(1, 300)
+        # itemActivated already covers a double-click (and Enter): connecting
+        # itemDoubleClicked too opened two viewers per double-click.
         self.tree.itemActivated.connect(lambda *_: self.view_selected())
-        self.tree.itemDoubleClicked.connect(lambda *_: self.view_selected())
 
         self.add_button = button("Add files…", "addEvidenceButton", "Add evidence files")
         self.add_button.clicked.connect(self.choose_and_add)
@@ -147,6 +175,13 @@ class EvidencePanel(QWidget):
         self.capture_button.clicked.connect(self.capture)
         self.view_button = button("View", "viewEvidenceButton", "View the selected evidence")
         self.view_button.clicked.connect(self.view_selected)
+        self.remove_button = button(
+            "Remove…",
+            "removeEvidenceButton",
+            "Remove the selected evidence",
+            "Take it out of this entry and of reports; the history keeps a note of it",
+        )
+        self.remove_button.clicked.connect(self.remove_selected)
         self.progress = QProgressBar()
         self.progress.setObjectName("importProgress")
         self.progress.setAccessibleName("Import progress")
@@ -162,6 +197,7 @@ class EvidencePanel(QWidget):
         row.addWidget(self.add_button)
         row.addWidget(self.capture_button)
         row.addWidget(self.view_button)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         row.addWidget(self.progress, 2)
         row.addWidget(self.cancel_button)
@@ -341,9 +377,42 @@ class EvidencePanel(QWidget):
             return None
         return self.view(int(items[0].data(0, Qt.ItemDataRole.UserRole)))
 
+    def remove_selected(self) -> bool:
+        """Remove the selected item, with a reason kept in the history."""
+        items = self.tree.selectedItems()
+        if not items:
+            self.message.setText("Choose a file in the list first.")
+            return False
+        evidence_id = int(items[0].data(0, Qt.ItemDataRole.UserRole))
+        name = f"{items[0].text(0)} {items[0].text(1)}"
+        reason = ask_removal_reason(self, name)
+        if reason is None:
+            return False
+        try:
+            self.vault.evidence.remove(evidence_id, reason)
+        except Exception as exc:  # the core says what is wrong; nothing is lost
+            self.message.setText(widgets.error_text(exc))
+            return False
+        for viewer in self._open_viewers(evidence_id):
+            viewer.close()
+        self.message.setText(f"Removed {name}. The history keeps a note of it and why.")
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def _open_viewers(self, evidence_id: int) -> list[QWidget]:
+        from shiboken6 import isValid
+
+        self.viewers = [v for v in self.viewers if isValid(v) and v.isVisible()]
+        return [v for v in self.viewers if getattr(v, "evidence_id", None) == evidence_id]
+
     def view(self, evidence_id: int) -> QWidget:
         from safediary.gui.evidence.viewer import EvidenceViewer
 
+        for viewer in self._open_viewers(evidence_id):  # one window per item
+            viewer.raise_()
+            viewer.activateWindow()
+            return viewer
         viewer = EvidenceViewer(self.vault, evidence_id, self.window())
         track = getattr(self.window().parentWidget(), "track", None)
         if callable(track):
