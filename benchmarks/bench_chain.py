@@ -20,6 +20,7 @@ from pathlib import Path
 from _util import line, peak_rss_mb, timed
 
 from safediary.core import Vault, ledger
+from safediary.core.diary.incidents import verify_chain
 from safediary.core.diary.taxonomy import KIND_IDS
 from safediary.core.vault import keys
 from safediary.core.vault.db import DB_FILE
@@ -67,6 +68,11 @@ def main() -> None:
         ledger_s, chained = timed(lambda: ledger.verify(vault._db), repeat=3)
         assert not chained.problems, chained.problems[:3]
         line(f"chain walk + replay of {chained.length:,} changes", ledger_s * 1000, "ms")
+        revisions_s, _ = timed(lambda: verify_chain(vault._db), repeat=3)
+        line("  incident revision chain (as before issue 14)", revisions_s * 1000, "ms")
+        for pragma in ("cipher_integrity_check", "quick_check"):
+            pragma_s, _ = timed(lambda p=pragma: vault._db.query(f"PRAGMA {p}"), repeat=3)
+            line(f"  PRAGMA {pragma}", pragma_s * 1000, "ms")
         verify_s, report = timed(vault.verify, repeat=3)
         assert report.ok, report.problems[:3]
         line(f"vault.verify(), {args.count:,} entries, no evidence", verify_s * 1000, "ms")
