@@ -133,6 +133,7 @@ _ALPHABET = st.one_of(
     st.characters(min_codepoint=0xFE00, max_codepoint=0xFE0F),  # variation selectors
     st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),  # emoji, modifiers
     st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF, categories=["Lo", "So"]),
+    st.characters(categories=["Cn"]),  # unassigned: no bidi class, no name
     st.sampled_from(["\n", " ", "\u200d", "\u202e", "\u2067", "&", "<", ">"]),
 )
 
@@ -178,3 +179,19 @@ def test_arabic_vowel_marks_copy_out_with_their_letters(tmp_path: Path) -> None:
     text = _pdftotext(buffer.getvalue(), tmp_path)
     assert "مَرْحَبًا" in text  # marks stay on their letters, in typed order
     assert "قالَ لا" in text
+
+
+def test_markers_do_not_overflow_table_cells(vault: Vault) -> None:
+    """A place written in characters no font has still fits its log cell (markers count)."""
+    from safediary.core.report.text import is_short, shorten
+
+    fraktur = "𝕳𝖊 𝖘𝖆𝖎𝖉 " * 40
+    if font_for(ord("𝕳")) is None:
+        cut, was_cut = shorten(fraktur, 120)
+        assert was_cut and len(cut) < 10
+        assert not is_short(fraktur)
+    vault.incidents.add(
+        occurred_at=T0, location=fraktur, kinds={"threat"}, description=fraktur, witnesses=fraktur
+    )
+    pdf = bytes(render_report(vault, ReportOptions()))
+    assert walk(pdf).notdef == []

@@ -68,7 +68,7 @@ def _is_cjk(cp: int) -> bool:
 
 
 @cache
-def _ignorable(ch: str) -> bool:
+def is_ignorable(ch: str) -> bool:
     """Joiners, variation selectors, tags and other characters drawn as nothing."""
     cp = ord(ch)
     return (
@@ -206,6 +206,8 @@ def _levels(text: str, forced: int | None = None) -> tuple[int, list[int]]:
     if forced != 1 and not _RTL_HINT.search(text):
         return 0, [0] * len(text)
     neutral = text.translate(_EXPLICIT)
+    # unassigned code points have no bidi class, which the reference code rejects
+    neutral = "".join(c if unicodedata.bidirectional(c) else "\ufffd" for c in neutral)
     storage = _bidi.get_empty_storage()
     base = _bidi.get_base_level(neutral) if forced is None else forced
     storage["base_level"] = base
@@ -229,11 +231,11 @@ def _with_markers(pieces: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for text, frag in pieces:
         bold = fonts.is_bold(frag.fontName)
-        if all(_ignorable(c) or fonts.font_for(ord(c), bold) for c in text):
+        if all(is_ignorable(c) or fonts.font_for(ord(c), bold) for c in text):
             out.append((text, frag))
             continue
         parts = [
-            c if _ignorable(c) or fonts.font_for(ord(c), bold) else fonts.marker(c) for c in text
+            c if is_ignorable(c) or fonts.font_for(ord(c), bold) else fonts.marker(c) for c in text
         ]
         out.append(("".join(parts), frag))
     return out
@@ -253,11 +255,11 @@ def _font_of(ch: str, frag: Any, current: str | None) -> str:
 def _choose_font(ch: str, base: str, current: str | None) -> str:
     cp = ord(ch)
     if current and (
-        _ignorable(ch)
+        is_ignorable(ch)
         or (_joins_run(ch) and current != fonts.EMOJI.name and fonts.covers(current, cp))
     ):
         return current
-    if _ignorable(ch):
+    if is_ignorable(ch):
         return base
     if not fonts.has_script_face(cp) and fonts.covers(base, cp):
         return base

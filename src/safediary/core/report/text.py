@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph as _RLParagraph
 
 from safediary.core.report import fonts as report_fonts
 from safediary.core.report.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from safediary.core.report.shaping import ShapedParagraph, base_direction
+from safediary.core.report.shaping import ShapedParagraph, base_direction, is_ignorable
 
 #: Where values start beside their labels in an entry's list of facts (points).
 FACT_INDENT = 128
@@ -249,13 +249,29 @@ def paragraphs(text: str, style: ParagraphStyle, *, gap: float = 4) -> list[Flow
     return out
 
 
+def _fitting(text: str, limit: int) -> int | None:
+    """How many characters of ``text`` print within ``limit`` characters, or None for all.
+
+    A character no font can draw prints as a marker ("[U+1D573 MATHEMATICAL …]"),
+    which takes the marker's length: table cells stay as small as their callers meant.
+    """
+    shown = 0
+    for index, char in enumerate(text):
+        drawable = report_fonts.font_for(ord(char)) is not None or is_ignorable(char)
+        shown += 1 if drawable else len(report_fonts.marker(char))
+        if shown > limit:
+            return max(index, 1)
+    return None
+
+
 def shorten(text: str, limit: int) -> tuple[str, bool]:
     """The first ``limit`` characters of ``text`` (cut at a space) and whether it was cut."""
     text = clean(text).strip()
-    if len(text) <= limit:
+    fit = _fitting(text, limit)
+    if fit is None:
         return text, False
-    cut = text.rfind(" ", limit * 2 // 3, limit)
-    return text[: cut if cut > 0 else limit].rstrip() + " …", True
+    cut = text.rfind(" ", fit * 2 // 3, fit)
+    return text[: cut if cut > 0 else fit].rstrip() + " …", True
 
 
 def cell(text: str, style: ParagraphStyle) -> Flowable:
@@ -265,4 +281,4 @@ def cell(text: str, style: ParagraphStyle) -> Flowable:
 
 def is_short(text: str, *, chars: int = 400, lines: int = 8) -> bool:
     """True when ``text`` fits comfortably in a table cell."""
-    return len(text) <= chars and text.count("\n") < lines
+    return _fitting(text, chars) is None and text.count("\n") < lines
