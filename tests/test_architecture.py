@@ -188,3 +188,15 @@ def test_no_module_over_700_lines() -> None:
     sizes = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in modules().items()}
     long = {m: n for m, n in sizes.items() if n > 700}
     assert long == {}
+
+
+def test_backup_uses_the_vaults_public_backup_source() -> None:
+    """Backup gets what it needs through Vault.backup_source(), never the vault's privates."""
+    private = {"_db", "_slots", "_require_master", "_master"}
+    used = {
+        (m, node.attr)
+        for m in under("safediary.core.backup")
+        for node in ast.walk(tree(m))
+        if isinstance(node, ast.Attribute) and node.attr in private
+    }
+    assert used == set()

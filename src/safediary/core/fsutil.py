@@ -1,7 +1,11 @@
-"""Safe file helpers: private modes, atomic and durable writes.
+"""Safe file helpers: private modes, atomic and durable writes, the one copy routine.
 
 Every file the vault writes goes through here so that modes are 0600/0700 on
-POSIX and a crash at any instant leaves either the old file or the new one.
+POSIX and a crash at any instant leaves either the old file or the new one:
+:func:`create_new` (exclusive, private), :func:`write_all`, :func:`write_new`,
+:func:`atomic_write`, :func:`copy_file` (in-kernel where the OS can), :func:`fsync_file`,
+:func:`fsync_dir` and :func:`drop_cache` (so a check reads what reached the disk, not
+the page cache).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from safediary.core.errors import StorageError
@@ -79,19 +84,94 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+COPY_CHUNK = 8 << 20  # bytes per step of a copy: progress and cancel are checked this often
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_NO_IN_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+def create_new(path: Path) -> int:
+    """Open a new private file for writing; refuses to replace anything (O_EXCL)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, FILE_MODE)
+
+
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write every byte of ``data`` (os.write may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a new file durably: exclusive create, write, fsync (the caller syncs the folder)."""
+    fd = create_new(path)
+    try:
+        write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file already written to the disk."""
+    fd = os.open(path, os.O_RDONLY | _O_BINARY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def drop_cache(fd: int) -> None:
+    """Ask the OS to forget its cached pages of a (synced) file, so reading it back reads
+    the disk. A no-op where the OS has no posix_fadvise (the check then proves less)."""
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def copy_file(src: Path, dst: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Copy ``src`` to a new file ``dst`` durably and return the bytes copied.
+
+    In-kernel (``copy_file_range``) where the OS can, else through a buffer;
+    ``progress(n)`` is called after each step with the bytes just copied (it may raise
+    to cancel). The copy is fsynced and dropped from the page cache, so a later check
+    reads it from the disk. The caller removes ``dst`` if this raises.
+    """
+    done = 0
+    with open(src, "rb", buffering=0) as fin:
+        fd = create_new(dst)
+        try:
+            in_kernel = hasattr(os, "copy_file_range")
+            while True:
+                n = 0
+                if in_kernel:
+                    try:
+                        n = os.copy_file_range(fin.fileno(), fd, COPY_CHUNK)
+                    except OSError as exc:
+                        if exc.errno not in _NO_IN_KERNEL_COPY:
+                            raise
+                        in_kernel = False  # e.g. across file systems on an old kernel
+                        continue
+                else:
+                    chunk = fin.read(COPY_CHUNK)
+                    write_all(fd, chunk)
+                    n = len(chunk)
+                if n == 0:
+                    break
+                done += n
+                if progress is not None:
+                    progress(n)
+            os.fsync(fd)
+            drop_cache(fd)
+        finally:
+            os.close(fd)
+    return done
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically and durably (temp, fsync, rename, fsync dir)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(tmp, data)
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:

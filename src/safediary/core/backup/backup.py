@@ -14,21 +14,23 @@ needs no passphrase (nothing is decrypted) and refuses to replace a vault.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import secrets
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sqlcipher3
 
 from safediary.core import ledger
+from safediary.core.backup.source import BackupSource
 from safediary.core.diary.incidents import verify_chain
 from safediary.core.errors import (
     InvalidInput,
@@ -39,14 +41,26 @@ from safediary.core.errors import (
     VaultExists,
 )
 from safediary.core.evidence.evidence import EVIDENCE_DIR, EvidenceStore
-from safediary.core.fsutil import FILE_MODE, fsync_dir, make_private_dir, storage_error
+from safediary.core.fsutil import (
+    COPY_CHUNK,
+    copy_file,
+    drop_cache,
+    fsync_dir,
+    make_private_dir,
+    storage_error,
+    write_new,
+)
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE
 from safediary.core.wording import plural
 
-if TYPE_CHECKING:
-    from safediary.core.vault.vault import Vault
+
+class _HasSettings(Protocol):
+    """A vault, as the reminders see it: its encrypted settings."""
+
+    @property
+    def kv(self) -> Any: ...
 
 __all__ = [
     "LAST_BACKUP_KEY",
@@ -68,8 +82,6 @@ _WAL = DB_FILE + "-wal"
 _PARTIAL_RE = re.compile(r"^\.(partial|restore)-[0-9a-f]{16}$")
 _SHARD_RE = re.compile(r"^[0-9a-f]{2}$")
 _SEGMENT_RE = re.compile(r"^[0-9a-f]{32}\.\d+$")
-_COPY_CHUNK = 1 << 20
-_DB_PAGES_PER_STEP = 256
 
 
 class BackupCancelled(StorageError):
@@ -135,11 +147,12 @@ class RestoreReport:
 
 
 class _Progress:
-    """Byte-based progress across phases; also checks for cancellation."""
+    """Byte-based progress across phases (and threads); also checks for cancellation."""
 
     def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None) -> None:
         self._progress = progress
         self._cancelled = cancelled
+        self._lock = threading.Lock()
         self.done = 0
         self.total = 0
 
@@ -147,8 +160,14 @@ class _Progress:
         if self._cancelled is not None and self._cancelled():
             raise BackupCancelled("The backup was stopped. Nothing was left half-written.")
 
+    def finish(self) -> None:
+        """Everything is done: say so, whatever the estimates were."""
+        self.total = max(self.total, self.done, 1)
+        self.add(self.total - self.done)
+
     def add(self, n: int) -> None:
-        self.done += n
+        with self._lock:
+            self.done += n
         self.check()
         if self._progress is not None:
             self._progress(min(self.done, self.total), max(self.total, 1))
@@ -173,40 +192,23 @@ def _sweep_partials(folder: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fsync_file(path: Path) -> None:
+def _drop_from_cache(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        drop_cache(fd)
     finally:
         os.close(fd)
 
 
-def _copy_file(src: Path, dst: Path, meter: _Progress) -> str:
-    """Copy one file durably (exclusive create, fsync); return the SHA-256 of what was read."""
-    digest = hashlib.sha256()
-    with open(src, "rb", buffering=0) as fin:
-        fd = os.open(
-            dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE
-        )
-        try:
-            while chunk := fin.read(_COPY_CHUNK):
-                digest.update(chunk)
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view) :]
-                meter.add(len(chunk))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    return digest.hexdigest()
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as fh:
-        while chunk := fh.read(_COPY_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _same_bytes(a: Path, b: Path) -> bool:
+    """True when two files hold the same bytes."""
+    with open(a, "rb", buffering=0) as fa, open(b, "rb", buffering=0) as fb:
+        while True:
+            block = fa.read(COPY_CHUNK)
+            if block != fb.read(COPY_CHUNK):
+                return False
+            if not block:
+                return True
 
 
 def _segments(evidence_root: Path, blob_id: str) -> list[Path]:
@@ -234,8 +236,6 @@ class _ReadOnlyDatabase:
     """Just enough of :class:`~safediary.core.vault.db.Database` to check a copy unchanged."""
 
     def __init__(self, path: Path, key: bytes) -> None:
-        import threading
-
         self.path = path
         self.lock = threading.RLock()
         uri = path.resolve().as_uri() + "?mode=ro"
@@ -260,18 +260,19 @@ class _ReadOnlyDatabase:
 
 
 def backup(
-    vault: Vault,
+    vault: BackupSource,
     dest_folder: Path | str,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
 ) -> BackupReport:
-    """Write a checked, encrypted copy of ``vault`` into a new folder inside ``dest_folder``.
+    """Write a checked, encrypted copy of an open vault into a new folder inside ``dest_folder``.
 
-    The vault stays open and usable. Returns a :class:`BackupReport` whose
-    ``folder`` is the new backup; raises StorageError (disk full, removed,
-    refused) or BackupCancelled, in which case nothing is left in ``dest_folder``.
+    ``vault`` is what ``Vault.backup_source()`` gives. The vault stays open and usable.
+    Returns a :class:`BackupReport` whose ``folder`` is the new backup; raises StorageError
+    (disk full, removed, refused) or BackupCancelled, in which case nothing is left in
+    ``dest_folder``. Every file is fsynced and dropped from the page cache before the
+    check reads it back, so the check reads what reached the disk.
     """
-    master = vault._require_master()
     dest_folder = Path(dest_folder)
     if _inside(dest_folder, vault.folder):
         raise InvalidInput(
@@ -293,7 +294,8 @@ def backup(
     except OSError as exc:
         raise storage_error(exc, "start the backup") from exc
     try:
-        report = _write_and_check(vault, master, partial, meter, stamp)
+        report = _write_and_check(vault, partial, meter, stamp)
+        meter.finish()
         final = _unique_name(dest_folder, stamp)
         os.rename(partial, final)
         fsync_dir(dest_folder)
@@ -307,44 +309,35 @@ def backup(
     report.folder = final
     if report.ok:
         with contextlib.suppress(Exception):  # the backup is good even if this note fails
-            vault.kv.set(LAST_BACKUP_KEY, to_text(stamp))
-            vault.kv.set(LAST_BACKUP_FOLDER_KEY, str(dest_folder))
+            vault.settings.set(LAST_BACKUP_KEY, to_text(stamp))
+            vault.settings.set(LAST_BACKUP_FOLDER_KEY, str(dest_folder))
     return report
 
 
 def _write_and_check(
-    vault: Vault, master: bytearray, partial: Path, meter: _Progress, stamp: datetime
+    vault: BackupSource, partial: Path, meter: _Progress, stamp: datetime
 ) -> BackupReport:
-    db = vault._db
-    db_key = vault.subkey(b"db/v1")
     src_root = vault.folder / EVIDENCE_DIR
     dst_root = partial / EVIDENCE_DIR
 
     # Key file: the in-memory copy is the good one even if a disk copy is damaged.
-    slot_bytes = vault._slots.to_bytes()
     for name in (keymod.KEYS_FILE, keymod.KEYS_COPY):
-        _write_new(partial / name, slot_bytes)
+        write_new(partial / name, vault.key_file)
 
     # Database: SQLCipher's online backup into a copy keyed with the same raw key.
-    page_size = int(db.query("PRAGMA page_size")[0][0])
-    pages = int(db.query("PRAGMA page_count")[0][0])
-    meter.total = pages * page_size * 2  # copied, then checked
-    target = sqlcipher3.connect(str(partial / DB_FILE), isolation_level=None)
-    try:
-        target.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+    copied = 0
 
-        def step(_status: int, _remaining: int, _total: int) -> None:
-            meter.add(_DB_PAGES_PER_STEP * page_size)
+    def step(done: int, total: int) -> None:
+        nonlocal copied
+        meter.total = max(meter.total, total * 2)  # copied, then checked
+        meter.add(done - copied)
+        copied = done
 
-        with db.lock:
-            db.conn.backup(target, pages=_DB_PAGES_PER_STEP, progress=step)
-        target.execute("PRAGMA journal_mode = DELETE").fetchone()
-    finally:
-        target.close()
-    _fsync_file(partial / DB_FILE)
+    vault.copy_database(partial / DB_FILE, step)
+    _drop_from_cache(partial / DB_FILE)
 
     # Evidence: every live blob the copied database refers to.
-    copy = _ReadOnlyDatabase(partial / DB_FILE, db_key)
+    copy = _ReadOnlyDatabase(partial / DB_FILE, vault.db_key)
     try:
         blob_ids: list[str] = []
         if copy.has_table("evidence_blobs"):
@@ -355,20 +348,35 @@ def _write_and_check(
         meter.total += blob_bytes * 2
         if blob_ids:
             make_private_dir(dst_root)
+        store = EvidenceStore(copy, partial, vault.subkey, vault.is_locked)  # type: ignore[arg-type]
         shards: set[Path] = set()
-        for blob_id, paths in segments.items():
-            shard = dst_root / blob_id[:2]
-            if shard not in shards:
-                make_private_dir(shard)
-                shards.add(shard)
-            for src in paths:
-                _copy_file(src, shard / src.name, meter)
-        for shard in shards:
-            fsync_dir(shard)
-        if blob_ids:
-            fsync_dir(dst_root)
-        fsync_dir(partial)
-        report = _check_copy(vault, master, partial, copy, meter)
+        # Each blob is checked (read back from the disk, every chunk authenticated) on a
+        # second thread while the next one is copied: the disk reads while it writes.
+        checks: list[Future[list[str]]] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as checker:
+            try:
+                for blob_id, paths in segments.items():
+                    shard = dst_root / blob_id[:2]
+                    if shard not in shards:
+                        make_private_dir(shard)
+                        shards.add(shard)
+                    for src in paths:
+                        copy_file(src, shard / src.name, meter.add)
+                    size = sum(p.stat().st_size for p in paths)
+                    checks.append(checker.submit(_check_blob, store, blob_id, size, meter))
+                for shard in shards:
+                    fsync_dir(shard)
+                if blob_ids:
+                    fsync_dir(dst_root)
+                fsync_dir(partial)
+                evidence_problems = [p for check in checks for p in check.result()]
+            finally:
+                for check in checks:
+                    check.cancel()
+        report = _check_copy(vault, partial, copy, meter)
+        report.problems.extend(f"In the backup: {p}" for p in evidence_problems)
+        if copy.has_table("evidence_blobs"):
+            report.evidence_files = len(store.list())
     finally:
         copy.close()
     report.created_at = stamp
@@ -376,19 +384,8 @@ def _write_and_check(
     return report
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _check_copy(
-    vault: Vault, master: bytearray, folder: Path, copy: _ReadOnlyDatabase, meter: _Progress
+    vault: BackupSource, folder: Path, copy: _ReadOnlyDatabase, meter: _Progress
 ) -> BackupReport:
     """Open the written copy with the vault's keys and check everything in it."""
     report = BackupReport(folder=folder, created_at=now())
@@ -401,7 +398,7 @@ def _check_copy(
     if len(copies) != 2 and copies:
         report.problems.append("One of the backup's two key-file copies could not be read back.")
     for slots in copies:
-        if slots.vault_id != vault.vault_id or not slots.check_mac(master):
+        if not vault.key_file_matches(slots):
             report.problems.append("The backup's key file does not match this diary.")
             break
     # database: SQLCipher's page check, SQLite's structure check, then the history chain
@@ -423,21 +420,15 @@ def _check_copy(
         report.problems.append(f"The backup's database could not be read back ({exc}).")
         return report
     meter.add((folder / DB_FILE).stat().st_size)
-    # evidence: decrypt every stored copy and compare with its recorded SHA-256
-    if copy.has_table("evidence_blobs"):
-        # the same key derivation the live store uses
-        subkey = getattr(getattr(vault, "evidence", None), "_subkey", vault.subkey)
-        store = EvidenceStore(copy, folder, subkey, lambda: vault.is_locked)  # type: ignore[arg-type]
-        last = 0
-
-        def seen(done: int, _total: int | None) -> None:
-            nonlocal last
-            meter.add(max(0, done - last))
-            last = done
-
-        report.problems.extend(f"In the backup: {p}" for p in store.verify_all(progress=seen))
-        report.evidence_files = len(store.list())
     return report
+
+
+def _check_blob(store: EvidenceStore, blob_id: str, size: int, meter: _Progress) -> list[str]:
+    """Problems of one copied blob (it was dropped from the cache: this reads the disk)."""
+    meter.check()
+    problems = store.verify_blob(blob_id, rehash=False)
+    meter.add(size)
+    return problems
 
 
 # ----------------------------------------------------------------------------- restore
@@ -515,14 +506,13 @@ def restore(
     staging = parent / f".restore-{secrets.token_hex(8)}"
     try:
         make_private_dir(staging)
-        hashes: dict[Path, str] = {}
         for rel in files:
             make_private_dir((staging / rel).parent)
-            hashes[rel] = _copy_file(source / rel, staging / rel, meter)
+            copy_file(source / rel, staging / rel, meter.add)
         for folder in {(staging / rel).parent for rel in files}:
             fsync_dir(folder)
-        for rel in files:  # read back what landed on the disk
-            if _sha256_file(staging / rel) != hashes[rel]:
+        for rel in files:  # read back what landed on the disk (not the page cache)
+            if not _same_bytes(source / rel, staging / rel):
                 raise StorageError(
                     f"The restored copy of {rel} does not match the backup; "
                     "the disk may be failing. Nothing was restored."
@@ -551,7 +541,7 @@ def restore(
 # ----------------------------------------------------------------------------- reminders
 
 
-def last_backup_at(vault: Vault) -> datetime | None:
+def last_backup_at(vault: _HasSettings) -> datetime | None:
     """When the last checked backup of this vault was made, or None."""
     value = vault.kv.get(LAST_BACKUP_KEY)
     if not isinstance(value, str):
@@ -562,7 +552,7 @@ def last_backup_at(vault: Vault) -> datetime | None:
         return None
 
 
-def backup_due(vault: Vault, days: int, *, at: datetime | None = None) -> bool:
+def backup_due(vault: _HasSettings, days: int, *, at: datetime | None = None) -> bool:
     """True when the last backup is ``days`` days old or there is none; never when days <= 0."""
     if days <= 0:
         return False

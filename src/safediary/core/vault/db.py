@@ -12,17 +12,18 @@ import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
 from safediary.core.errors import StorageError, VaultCorrupted, VaultLocked, VaultTooNew
-from safediary.core.fsutil import FILE_MODE, fsync_dir, storage_error
+from safediary.core.fsutil import FILE_MODE, fsync_dir, fsync_file, storage_error
 from safediary.core.vault.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "diary.db"
+_PAGES_PER_STEP = 256  # pages copied between progress calls of copy_to
 DatabaseError = sqlcipher3.DatabaseError
 
 
@@ -202,6 +203,29 @@ class Database:
                 "Nothing saved before has been lost; put it back and unlock the diary again."
             )
         return _storage(exc) if isinstance(exc, sqlcipher3.Error) else exc
+
+    def copy_to(self, dest: Path, key: bytes, step: Callable[[int, int], None]) -> None:
+        """SQLCipher's online backup into a new file ``dest`` keyed with the raw ``key``.
+
+        ``step(done_bytes, total_bytes)`` is called as pages are copied (it may raise to
+        stop). The copy is left in rollback-journal mode and fsynced.
+        """
+        with self.lock:
+            page_size = int(self.conn.execute("PRAGMA page_size").fetchone()[0])
+            pages = int(self.conn.execute("PRAGMA page_count").fetchone()[0])
+        target = sqlcipher3.connect(str(dest), isolation_level=None)
+        try:
+            target.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+            def progress(_status: int, remaining: int, total: int) -> None:
+                step((total - remaining) * page_size, max(total, pages) * page_size)
+
+            with self.lock:
+                self.conn.backup(target, pages=_PAGES_PER_STEP, progress=progress)
+            target.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            target.close()
+        fsync_file(dest)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file so the folder can be copied or unplugged."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from safediary.core import ledger
 from safediary.core.backup import backup as backupmod
+from safediary.core.backup.source import BackupSource
 from safediary.core.diary.incidents import Incidents, verify_chain
 from safediary.core.diary.orders import Orders
 from safediary.core.diary.people import People
@@ -402,6 +403,25 @@ class Vault:
         self.lock()
 
     # -- backups (see safediary.core.backup.backup) -------------------------------------------
+    def backup_source(self) -> BackupSource:
+        """What a backup needs from this open vault (and nothing of its private parts)."""
+        master = self._require_master()
+        slots = self._slots
+        db_key = rekeymod.db_key(master)
+        return BackupSource(
+            folder=self.folder,
+            vault_id=self.vault_id,
+            key_file=slots.to_bytes(),
+            db_key=db_key,
+            subkey=self.subkey,
+            is_locked=lambda: self.is_locked,
+            copy_database=lambda dest, step: self._db.copy_to(dest, db_key, step),
+            key_file_matches=lambda other: (
+                other.vault_id == slots.vault_id and other.check_mac(master)
+            ),
+            settings=self.kv,
+        )
+
     def backup(
         self,
         dest_folder: Path,
@@ -409,7 +429,9 @@ class Vault:
         cancelled: backupmod.CancelFn | None = None,
     ) -> backupmod.BackupReport:
         """Write a checked, encrypted copy into a new folder inside ``dest_folder``."""
-        return backupmod.backup(self, dest_folder, progress=progress, cancelled=cancelled)
+        return backupmod.backup(
+            self.backup_source(), dest_folder, progress=progress, cancelled=cancelled
+        )
 
     @staticmethod
     def restore(
