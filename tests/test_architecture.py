@@ -195,7 +195,7 @@ def test_backup_uses_the_vaults_public_backup_source() -> None:
     private = {"_db", "_slots", "_require_master", "_master"}
     used = {
         (m, node.attr)
-        for m in under("safediary.core.backup")
+        for m in under("safediary.core.backup.backup")
         for node in ast.walk(tree(m))
         if isinstance(node, ast.Attribute) and node.attr in private
     }
