@@ -237,9 +237,13 @@ class OrdersDialog(QDialog):
             return None
         return self._open_form(int(item.data(Qt.ItemDataRole.UserRole)))
 
+    def _saved(self, _order: object) -> None:
+        self.refresh()
+        self.changed.emit()
+
     def _open_form(self, order_id: int | None) -> OrderForm:
         form = OrderForm(self.vault, order_id, self)
-        form.saved.connect(lambda _o: (self.refresh(), self.changed.emit()))
+        form.saved.connect(self._saved)
         self.form = form
         form.open()
         return form
