@@ -1,33 +1,39 @@
 # Two commands: `make run` starts the app, `make test` runs every test.
+# Both first install what is missing: Debian/Ubuntu packages (scripts/install-system-deps)
+# and the Python packages in .venv (scripts/setup-venv, which also mends a broken .venv).
+# PY=python3.12 chooses the Python for .venv (3.11 or newer).
 PY ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+export PY
+BIN := .venv/bin
 
-.PHONY: run test lint bench portable clean
+.PHONY: run test lint typecheck bench portable system-deps clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
-
-run: $(STAMP)
+run:
+	scripts/install-system-deps
+	scripts/setup-venv run
 	$(BIN)/safediary $(ARGS)
 
-test: $(STAMP)
+test:
+	scripts/install-system-deps --test
+	scripts/setup-venv test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint:
+	scripts/setup-venv test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
-bench: $(STAMP)
+bench:
+	scripts/install-system-deps --test
+	scripts/setup-venv test
 	$(BIN)/python benchmarks/run_all.py
 
-portable: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[build]'
+portable:
+	scripts/install-system-deps
+	scripts/setup-venv build
 	$(BIN)/python packaging/build_portable.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf .venv build dist .pytest_cache .mypy_cache
