@@ -8,12 +8,19 @@ The vault is built first (photos are 3000x2000 JPEGs made with Pillow and
 imported as evidence); the report is then rendered in a fresh child process so
 that its peak RSS is the report's own. Targets: < 10 s, PDF < 25 MB, < 500 MB.
 Everything the script creates is removed, except the sample PDF you ask for.
+
+    python benchmarks/bench_report.py --accel [--incidents 1000] [--photos 20] [--rounds 3]
+
+renders the same vault with reportlab's C accelerator (the rl-accel package) and without it,
+alternately, and prints both times and whether the PDFs are byte for byte the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -23,6 +30,9 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+if os.environ.get("SD_BENCH_RL_ACCEL") == "off":  # before reportlab is imported
+    sys.modules["_rl_accel"] = None  # type: ignore[assignment]  # reportlab then uses Python
 
 from PIL import Image, ImageDraw
 
@@ -381,6 +391,11 @@ def build_bulk(folder: Path, work: Path, incidents: int, photos: int) -> Vault:
 
 def render_child(folder: Path, out: Path) -> None:
     """Run in a fresh process: unlock, render, print figures as JSON."""
+    from reportlab import rl_config
+    from reportlab.lib import rl_accel
+
+    if os.environ.get("SD_BENCH_RL_ACCEL"):
+        rl_config.invariant = 1  # no time stamps or random ids: comparable bytes
     vault = Vault.unlock(folder, PASSPHRASE)
     before = peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
@@ -389,9 +404,44 @@ def render_child(folder: Path, out: Path) -> None:
     vault.lock()
     print(
         json.dumps(
-            {"seconds": seconds, "cpu": cpu, "rss_before": before, "rss_peak": peak_rss_mb()}
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "rss_before": before,
+                "rss_peak": peak_rss_mb(),
+                "accelerated": rl_accel.fp_str.__module__ == "_rl_accel",
+            }
         )
     )
+
+
+def compare_accel(work: Path, rounds: int) -> int:
+    """Render alternately with and without the C accelerator; print CPU times and sameness."""
+    cpu: dict[str, list[float]] = {"on": [], "off": []}
+    digests: dict[str, set[str]] = {"on": set(), "off": set()}
+    for _ in range(rounds):
+        for mode in ("on", "off"):
+            out = work / f"report-{mode}.pdf"
+            child = subprocess.run(
+                [sys.executable, __file__, "--render", str(work / "vault"), str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "SD_BENCH_RL_ACCEL": mode},
+            )
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            if mode == "on" and not figures["accelerated"]:
+                print("rl-accel is not installed (pip install rl-accel): nothing to compare")
+                return 1
+            cpu[mode].append(figures["cpu"])
+            digests[mode].add(hashlib.sha256(out.read_bytes()).hexdigest())
+    on, off = min(cpu["on"]), min(cpu["off"])
+    print(f"{'report CPU, with rl-accel':<30} {on:8.2f} s   (best of {rounds})")
+    print(f"{'report CPU, pure Python':<30} {off:8.2f} s   (best of {rounds})")
+    print(f"{'speed-up':<30} {off / on:8.2f} x")
+    same = len(digests["on"] | digests["off"]) == 1
+    print(f"{'identical PDFs':<30} {'yes' if same else 'NO'}")
+    return 0 if same else 1
 
 
 def main() -> int:
@@ -400,6 +450,8 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=100)
     parser.add_argument("--dir", type=Path, default=None, help="where to work (a disk)")
     parser.add_argument("--sample", type=Path, help="write a realistic sample report here")
+    parser.add_argument("--accel", action="store_true", help="with and without rl-accel")
+    parser.add_argument("--rounds", type=int, default=3, help="renders of each, for --accel")
     parser.add_argument("--render", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.render:
@@ -427,6 +479,8 @@ def main() -> int:
         print(f"building a vault with {args.incidents} incidents, {args.photos} photos …")
         vault = build_bulk(work / "vault", work, args.incidents, args.photos)
         vault.lock()
+        if args.accel:
+            return compare_accel(work, args.rounds)
         out = work / "report.pdf"
         child = subprocess.run(
             [sys.executable, __file__, "--render", str(work / "vault"), str(out)],
