@@ -10,6 +10,7 @@ printed on reports.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import re
@@ -212,7 +213,9 @@ class Incidents:
     def add(self, occurred_at: datetime, **values: Any) -> Incident:
         """Write down a new incident and return it (revision 1)."""
         given = validate({"occurred_at": occurred_at, **values})
-        defaults = {f.name: f.default for f in fields(Incident) if f.name in EDITABLE}
+        defaults: dict[str, Any] = {
+            f.name: f.default for f in fields(Incident) if f.name in EDITABLE
+        }
         full = defaults | given
         stamp = now()
         with self._db.transaction() as tx:
@@ -415,7 +418,7 @@ class Incidents:
         kinds: Iterable[str] | None = None,
         include_private: bool = True,
         person_id: int | None = None,
-    ) -> list[Incident]:
+    ) -> builtins.list[Incident]:
         """Incidents in the order they happened, optionally filtered.
 
         ``start``/``end`` bound the time it happened (end exclusive); ``kinds``
@@ -441,7 +444,7 @@ class Incidents:
         kinds: Iterable[str] | None = None,
         include_private: bool = True,
         person_id: int | None = None,
-    ) -> list[int]:
+    ) -> builtins.list[int]:
         """The ids :meth:`list` would return, in the same order, without decoding any entry.
 
         Cheap even for 100,000 entries (it reads an index), so a list view can ask for
@@ -462,8 +465,9 @@ class Incidents:
         include_private: bool,
         person_id: int | None,
         kinds: Iterable[str] | None = None,
-    ) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+    ) -> tuple[str, builtins.list[Any]]:
+        clauses: builtins.list[str] = []
+        params: builtins.list[Any] = []
         if start is not None:
             clauses.append("occurred_utc >= ?")
             params.append(require_aware(start, "start").timestamp())
@@ -488,11 +492,11 @@ class Incidents:
                 params.extend(wanted)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def search(self, text: str, *, newest_first: bool = False) -> list[Incident]:
+    def search(self, text: str, *, newest_first: bool = False) -> builtins.list[Incident]:
         """Incidents whose words match every word typed (prefixes count)."""
         return self.get_many(self.search_ids(text, newest_first=newest_first))
 
-    def search_ids(self, text: str, *, newest_first: bool = False) -> list[int]:
+    def search_ids(self, text: str, *, newest_first: bool = False) -> builtins.list[int]:
         """The ids :meth:`search` would return, in order, without decoding any entry."""
         query = fts_query(text)
         if not query:
@@ -505,7 +509,7 @@ class Incidents:
         )
         return [r[0] for r in rows]
 
-    def get_many(self, ids: Sequence[int]) -> list[Incident]:
+    def get_many(self, ids: Sequence[int]) -> builtins.list[Incident]:
         """The incidents with these ids, in the order given (ids that do not exist are left out).
 
         Entries decoded recently are reused while their revision is unchanged; the
@@ -542,7 +546,7 @@ class Incidents:
     def count(self) -> int:
         return int(self._db.query("SELECT count(*) FROM incidents")[0][0])
 
-    def history(self, incident_id: int) -> list[Revision]:
+    def history(self, incident_id: int) -> builtins.list[Revision]:
         """Every saved revision of an incident, oldest first."""
         current = self.get(incident_id)
         rows = self._db.query(

@@ -93,7 +93,11 @@ class People:
 
     @staticmethod
     def _row(row: Sequence[Any]) -> Person:
-        return Person(*row[:7], from_text(row[7]), from_text(row[8]))
+        pid, name, relationship, description, vehicle, notes, position = row[:7]
+        return Person(
+            pid, name, relationship, description, vehicle, notes, position,
+            from_text(row[7]), from_text(row[8]),
+        )
 
     def add(self, name: str, **values: str) -> Person:
         """Add a person; the first one added is listed first."""

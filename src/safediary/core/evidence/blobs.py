@@ -31,7 +31,7 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -128,11 +128,12 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
-def _readinto_full(source: BinaryIO, buf: memoryview) -> int:
+def _readinto_full(source: IO[bytes], buf: memoryview) -> int:
     """Fill ``buf`` from ``source`` unless EOF comes first; return bytes read."""
     done = 0
     total = len(buf)
     while done < total:
+        # typing.IO declares no readinto; every source here is a real io object that has it
         n = source.readinto(buf[done:])  # type: ignore[attr-defined]
         if n is None:  # non-blocking stream with nothing ready; treat as retry
             continue
@@ -233,7 +234,7 @@ class _SegmentWriter:
 def write_blob(
     root: Path,
     key: bytes,
-    source: BinaryIO,
+    source: IO[bytes],
     *,
     total: int | None = None,
     progress: ProgressFn | None = None,

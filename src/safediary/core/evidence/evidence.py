@@ -283,11 +283,11 @@ class EvidenceStore:
             thumb: bytes | None = None
             if detected.kind == "image" and size > 0:
                 with contextlib.suppress(VaultCorrupted, StorageError):
-                    metadata.update(media.image_metadata(_Unclosing(reader)))
-                    thumb = media.make_thumbnail(_Unclosing(reader))
+                    metadata.update(media.image_metadata(io.BufferedReader(_Unclosing(reader))))
+                    thumb = media.make_thumbnail(io.BufferedReader(_Unclosing(reader)))
             elif detected.kind in ("audio", "video") and size > 0:
                 with contextlib.suppress(VaultCorrupted, StorageError):
-                    metadata.update(media.av_metadata(_Unclosing(reader)))
+                    metadata.update(media.av_metadata(io.BufferedReader(_Unclosing(reader))))
         return detected, metadata, thumb
 
     def _commit(

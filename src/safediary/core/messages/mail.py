@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import IO, cast
+from typing import IO
 
 from safediary.core.messages.parsed import (
     ExportNotRecognised,
@@ -111,7 +111,6 @@ def _body(msg: EmailMessage) -> str:
 def _attachments(msg: EmailMessage) -> list[ParsedAttachment]:
     found: list[ParsedAttachment] = []
     for part in msg.iter_attachments():
-        part = cast(EmailMessage, part)
         name = part.get_filename() or f"attachment-{len(found) + 1}"
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
@@ -138,7 +137,7 @@ def parse_eml(fh: IO[bytes], *, tz: tzinfo | None = None, title: str = "") -> Pa
     data = fh.read(MAX_MESSAGE_BYTES + 1)
     if len(data) > MAX_MESSAGE_BYTES:
         raise ExportNotRecognised("This e-mail is too large to read (over 512 MB).")
-    msg = cast(EmailMessage, email.message_from_bytes(data, policy=email.policy.default))
+    msg = email.message_from_bytes(data, policy=email.policy.default)
     parsed = message(msg, tz)
     subject = parsed.details.get("subject", "")
     return ParsedExport("email", title or subject or "E-mail", iter([parsed]))
@@ -179,6 +178,6 @@ def parse_mbox(fh: IO[bytes], *, tz: tzinfo | None = None, title: str = "") -> P
     def stream() -> Iterator[ParsedMessage]:
         for data in _mbox_messages(fh):
             msg = email.message_from_bytes(data, policy=email.policy.default)
-            yield message(cast(EmailMessage, msg), tz)
+            yield message(msg, tz)
 
     return ParsedExport("email", title or "Mailbox", stream())

@@ -90,9 +90,11 @@ class _Progress:
         self._cancel = cancel
         self._last = -1
 
-    def check(self) -> None:
+    def check(self) -> bool:
+        """Raise ReportCancelled if the user stopped; otherwise False (a CancelFn: go on)."""
         if self._cancel is not None and self._cancel():
             raise ReportCancelled("The report was stopped. Nothing was saved.")
+        return False
 
     def report(self, done: int) -> None:
         self.check()

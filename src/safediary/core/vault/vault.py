@@ -30,6 +30,7 @@ from safediary.core.errors import (
     VaultLocked,
     WrongPassphrase,
 )
+from safediary.core.evidence import evidence as evidence_mod
 from safediary.core.evidence.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.messages import Messages
@@ -176,7 +177,7 @@ class Vault:
         return cls._open(Path(folder), lambda s: s.open_secret(slot, secret, wrong))
 
     @classmethod
-    def _open(cls, folder: Path, opener) -> Vault:  # type: ignore[no-untyped-def]
+    def _open(cls, folder: Path, opener: Callable[[SlotFile], bytearray]) -> Vault:
         copies = keymod.load_slot_files(folder)
         newest = copies[0].generation
         last_error: Exception | None = None
@@ -446,7 +447,7 @@ class Vault:
         )
 
     # -- checks --------------------------------------------------------------------
-    def verify(self, progress=None) -> VerifyReport:  # type: ignore[no-untyped-def]
+    def verify(self, progress: evidence_mod.ProgressFn | None = None) -> VerifyReport:
         """Check the database, the revision chain and (when present) the evidence."""
         self._require_master()
         report = VerifyReport()
