@@ -45,7 +45,7 @@ def test_back_up_now_shows_a_checked_result(qtbot, diary: Vault, tmp_path: Path)
     report = blocker.args[0]
     _finish(qtbot, dialog)
     assert report.ok
-    assert "complete and checked" in dialog.result.text()
+    assert "complete and checked" in dialog.result_label.text()
     assert "Last backup:" in dialog.last_label.text()
     assert not backup_due(diary, 14)
     with Vault.unlock(report.folder, PASSPHRASE) as copy:
@@ -61,7 +61,7 @@ def test_back_up_needs_a_folder(qtbot, diary: Vault) -> None:  # type: ignore[no
     qtbot.addWidget(dialog)
     dialog.folder.setText("")
     assert dialog.start() is None
-    assert "choose a folder" in dialog.result.text()
+    assert "choose a folder" in dialog.result_label.text()
 
 
 def test_stopping_a_backup_leaves_nothing(qtbot, diary: Vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +72,7 @@ def test_stopping_a_backup_leaves_nothing(qtbot, diary: Vault, tmp_path: Path) -
     assert task is not None
     task.cancel()
     _finish(qtbot, dialog)
-    assert "Stopped" in dialog.result.text()
+    assert "Stopped" in dialog.result_label.text()
     assert list(dest.iterdir()) == []
     assert dialog.start_button.isEnabled()
 
@@ -82,8 +82,8 @@ def test_a_refused_place_is_explained(qtbot, diary: Vault) -> None:  # type: ign
     qtbot.addWidget(dialog)
     dialog.start(diary.folder / "inside")
     _finish(qtbot, dialog)
-    assert "could not be made" in dialog.result.text()
-    assert "not been changed" in dialog.result.text()
+    assert "could not be made" in dialog.result_label.text()
+    assert "not been changed" in dialog.result_label.text()
 
 
 def test_check_my_diary_all_good_and_damaged(qtbot, diary: Vault) -> None:  # type: ignore[no-untyped-def]
@@ -92,8 +92,8 @@ def test_check_my_diary_all_good_and_damaged(qtbot, diary: Vault) -> None:  # ty
     with qtbot.waitSignal(dialog.checked, timeout=30_000):
         dialog.start()
     _finish(qtbot, dialog)
-    assert "Everything checked out" in dialog.result.text()
-    assert diary.fingerprint in dialog.result.text()
+    assert "Everything checked out" in dialog.result_label.text()
+    assert diary.fingerprint in dialog.result_label.text()
 
     blob = diary._db.query("SELECT blob_id FROM evidence")[0][0]
     path = segment_path(diary.folder / "evidence", blob, 0)
@@ -103,7 +103,7 @@ def test_check_my_diary_all_good_and_damaged(qtbot, diary: Vault) -> None:  # ty
     with qtbot.waitSignal(dialog.checked, timeout=30_000):
         dialog.again_button.click()
     _finish(qtbot, dialog)
-    text = dialog.result.text()
+    text = dialog.result_label.text()
     assert "E-1" in text and "note photo.jpg" in text
     assert "Open a backup" in text and "Nothing has been changed" in text
 
@@ -151,7 +151,7 @@ def test_restore_a_backup_then_open_it(qtbot, diary: Vault, tmp_path: Path) -> N
     dialog.secret.setText("not the passphrase")
     dialog.unlock_button.click()
     _finish(qtbot, dialog)
-    assert "did not open" in dialog.result.text()
+    assert "did not open" in dialog.result_label.text()
     dialog.secret.setText(PASSPHRASE)
     with qtbot.waitSignal(dialog.unlocked, timeout=30_000) as blocker:
         dialog.unlock_button.click()
@@ -171,7 +171,7 @@ def test_open_a_backup_in_place_with_the_recovery_key(  # type: ignore[no-untype
     qtbot.addWidget(dialog)
     assert dialog.set_backup(report.folder)
     assert not dialog.restore_button.isEnabled()
-    assert "never replaces" in dialog.result.text()
+    assert "never replaces" in dialog.result_label.text()
     with qtbot.waitSignal(dialog.open_in_place):
         dialog.in_place_button.click()
     dialog.secret.setText(recovery.lower())

@@ -26,7 +26,7 @@ def _open(qtbot: QtBot, vault: Vault) -> ChecklistDialog:
 
 def _click(qtbot: QtBot, dialog: ChecklistDialog, qid: str, answer: Answer) -> None:
     radio = dialog.blocks[qid].buttons[answer]
-    dialog.scroll.ensureWidgetVisible(radio)
+    dialog.questions_scroll.ensureWidgetVisible(radio)
     qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=radio.rect().center())
     assert radio.isChecked()
 

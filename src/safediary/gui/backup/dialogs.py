@@ -72,10 +72,10 @@ class _WorkDialog(SafeDialog):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.result = PlainLabel("")
-        self.result.setObjectName(f"{name}Result")
-        self.result.setAccessibleName("Result")
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = PlainLabel("")
+        self.result_label.setObjectName(f"{name}Result")
+        self.result_label.setAccessibleName("Result")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stop_button = button("Stop", f"{name}StopButton", "Stop")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.hide()
@@ -120,11 +120,11 @@ class _WorkDialog(SafeDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
-        self.result.setText(self.failure_text(exc))
+        self.result_label.setText(self.failure_text(exc))
 
     def _cancelled(self) -> None:
         self._end()
-        self.result.setText("Stopped. Nothing was left half-done.")
+        self.result_label.setText("Stopped. Nothing was left half-done.")
 
     def show_result(self, result: Any) -> None:
         raise NotImplementedError
@@ -135,7 +135,7 @@ class _WorkDialog(SafeDialog):
     def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.result.setText("Stopping…")
+            self.result_label.setText("Stopping…")
 
     def force_close(self) -> None:
         """Used when the diary locks: stop the work and close at once."""
@@ -199,7 +199,7 @@ class BackupDialog(_WorkDialog):
         layout.addWidget(self.last_label)
         layout.addLayout(pick)
         layout.addWidget(self.progress)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.result_label, 1)
         layout.addLayout(row)
 
     def choose(self) -> None:
@@ -215,11 +215,11 @@ class BackupDialog(_WorkDialog):
         if folder is None:
             text = self.folder.text().strip()
             if not text:
-                self.result.setText("Please choose a folder for the backup first.")
+                self.result_label.setText("Please choose a folder for the backup first.")
                 return None
             folder = Path(text)
         self.folder.setText(str(folder))
-        self.result.setText("Copying and checking your diary…")
+        self.result_label.setText("Copying and checking your diary…")
         return self.run(self.vault.backup, folder)
 
     def _set_busy(self, busy: bool) -> None:
@@ -228,7 +228,7 @@ class BackupDialog(_WorkDialog):
 
     def show_result(self, result: Any) -> None:
         self.report = result
-        self.result.setText(result.summary())
+        self.result_label.setText(result.summary())
         if result.ok:
             self.last_label.setText(f"Last backup: {result.created_at:%d %B %Y, %H:%M}.")
         self.backed_up.emit(result)
@@ -303,13 +303,13 @@ class VerifyDialog(_WorkDialog):
         layout.addWidget(heading("Check my diary"))
         layout.addWidget(intro)
         layout.addWidget(self.progress)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.result_label, 1)
         layout.addLayout(row)
 
     def start(self) -> Task | None:
         if self.busy:
             return None
-        self.result.setText("Checking…")
+        self.result_label.setText("Checking…")
         return self.run(self.vault.verify)
 
     def _set_busy(self, busy: bool) -> None:
@@ -317,7 +317,7 @@ class VerifyDialog(_WorkDialog):
 
     def show_result(self, result: Any) -> None:
         self.report = result
-        self.result.setText(verify_text(result))
+        self.result_label.setText(verify_text(result))
         self.checked.emit(result)
 
     def failure_text(self, exc: BaseException) -> str:
@@ -392,7 +392,7 @@ class OpenBackupDialog(_WorkDialog):
         layout.addWidget(intro)
         layout.addWidget(self.folder_label)
         layout.addWidget(self.progress)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.result_label, 1)
         layout.addWidget(self.unlock_row)
         layout.addLayout(row)
 
@@ -414,12 +414,12 @@ class OpenBackupDialog(_WorkDialog):
         self.backup = found[0]
         self.folder_label.setText(f"Backup: {self.backup}")
         if Vault.exists(self.vault_dir):
-            self.result.setText(
+            self.result_label.setText(
                 "There is already a diary here, so the backup will not be copied over it "
                 "(SafeDiary never replaces a diary). You can open the backup where it is."
             )
         else:
-            self.result.setText(
+            self.result_label.setText(
                 "“Restore as my diary” copies the backup into place so SafeDiary opens it "
                 "from now on. “Open it where it is” leaves it where it is."
             )
@@ -437,7 +437,7 @@ class OpenBackupDialog(_WorkDialog):
     def restore(self) -> Task | None:
         if self.busy or self.backup is None:
             return None
-        self.result.setText("Copying and checking the backup…")
+        self.result_label.setText("Copying and checking the backup…")
         return self.run(Vault.restore, self.backup, self.vault_dir)
 
     def use_in_place(self) -> None:
@@ -448,7 +448,7 @@ class OpenBackupDialog(_WorkDialog):
     def _ask_secret(self, folder: Path, text: str) -> None:
         self.target = folder
         self._set_busy(False)
-        self.result.setText(text + " Type its passphrase or recovery key to open it.")
+        self.result_label.setText(text + " Type its passphrase or recovery key to open it.")
         self.unlock_row.show()
         self.secret.setFocus()
 
@@ -457,10 +457,10 @@ class OpenBackupDialog(_WorkDialog):
             return
         secret = self.secret.text()
         if not secret.strip():
-            self.result.setText("Please type the backup's passphrase or recovery key first.")
+            self.result_label.setText("Please type the backup's passphrase or recovery key first.")
             return
         self.secret.clear()
-        self.result.setText("Opening…")
+        self.result_label.setText("Opening…")
         self.run(_unlock_any, self.target, secret)
 
     def show_result(self, result: Any) -> None:

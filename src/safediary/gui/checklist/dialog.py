@@ -297,12 +297,12 @@ class ChecklistDialog(SafeDialog):
             self.blocks[question.id] = block
             column.addWidget(block)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("checklistQuestions")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(inner)
-        layout.addWidget(self.scroll, 1)
+        self.questions_scroll = QScrollArea()
+        self.questions_scroll.setObjectName("checklistQuestions")
+        self.questions_scroll.setWidgetResizable(True)
+        self.questions_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.questions_scroll.setWidget(inner)
+        layout.addWidget(self.questions_scroll, 1)
         return panel
 
     # -- loading --------------------------------------------------------------------------
@@ -397,7 +397,7 @@ class ChecklistDialog(SafeDialog):
         self.save_button.setVisible(editing)
         self.again_button.setVisible(not editing)
         self._update_advice()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.questions_scroll.verticalScrollBar().setValue(0)
 
     # -- answering ------------------------------------------------------------------------
     def current_answers(self) -> ChecklistAnswers:

@@ -106,7 +106,9 @@ class ContactsPage(QWidget):
     def add_row(self) -> None:
         self._append(["", "", "", ""])
         self.table.setCurrentCell(self.table.rowCount() - 1, 0)
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
+        item = self.table.item(self.table.rowCount() - 1, 0)
+        if item is not None:  # _append has just made it
+            self.table.editItem(item)
 
     def remove_row(self) -> None:
         row = self.table.currentRow()

@@ -78,9 +78,10 @@ def _block_capture_macos(view: int) -> bool:
     window = send(ctypes.c_void_p(view), objc.sel_registerName(b"window"))
     if not window:
         return False
-    set_sharing = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)(
-        ctypes.cast(send, ctypes.c_void_p).value
-    )
+    address = ctypes.cast(send, ctypes.c_void_p).value
+    if address is None:
+        return False
+    set_sharing = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)(address)
     set_sharing(window, objc.sel_registerName(b"setSharingType:"), _NS_WINDOW_SHARING_NONE)
     return True
 

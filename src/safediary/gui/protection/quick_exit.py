@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 from shiboken6 import isValid
 
@@ -507,7 +507,7 @@ class Protection(QObject):
         )
 
     @staticmethod
-    def _disguise_icon() -> object:
+    def _disguise_icon() -> QIcon:
         return app_icon(True)
 
     def apply_preferences(self, prefs: object) -> None:

@@ -22,10 +22,14 @@ import contextlib
 import ctypes
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtDBus import QDBusConnection
 
 _SCREENSAVERS = (
     ("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver"),
@@ -41,12 +45,29 @@ _WTS_SESSION_LOCK = 0x7
 _NOTIFY_FOR_THIS_SESSION = 0
 
 
+def _connect(
+    bus: QDBusConnection,
+    service: str,
+    path: str,
+    interface: str,
+    name: str,
+    receiver: QObject,
+    slot: str,
+) -> bool:
+    """Connect a D-Bus signal to a Qt slot named by ``SLOT()``."""
+    # PySide6's stub types the slot as bytes, but the binding refuses bytes and takes
+    # only the str that SLOT() returns (checked with PySide6 6.11).
+    return bool(bus.connect(service, path, interface, name, receiver, slot))  # type: ignore[call-overload]
+
+
 class _WindowsSessionFilter(QAbstractNativeEventFilter):
     def __init__(self, watcher: ScreenLockWatcher) -> None:
         super().__init__()
         self._watcher = watcher
 
-    def nativeEventFilter(self, event_type: bytes, message: int) -> object:
+    def nativeEventFilter(
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: int
+    ) -> object:
         with contextlib.suppress(Exception):
             from ctypes import wintypes
 
@@ -85,13 +106,15 @@ class ScreenLockWatcher(QObject):
         if session is not None and session.isConnected():
             # Any sender: a locker may start after us, and a false "locked" only locks.
             for path, iface in _SCREENSAVERS:
-                if session.connect(
-                    "", path, iface, "ActiveChanged", self, SLOT("_on_active_changed(bool)")
+                if _connect(
+                    session, "", path, iface, "ActiveChanged", self,
+                    SLOT("_on_active_changed(bool)"),
                 ):
                     self.sources.append(f"{iface}{path}")
         system = QDBusConnection.systemBus()
         if system.isConnected():
-            if system.connect(
+            if _connect(
+                system,
                 _LOGIN1,
                 "/org/freedesktop/login1",
                 "org.freedesktop.login1.Manager",
@@ -101,7 +124,8 @@ class ScreenLockWatcher(QObject):
             ):
                 self.sources.append("login1.PrepareForSleep")
             session_path = self._own_session_path(system)
-            if session_path and system.connect(
+            if session_path and _connect(
+                system,
                 _LOGIN1,
                 session_path,
                 "org.freedesktop.login1.Session",
@@ -112,7 +136,7 @@ class ScreenLockWatcher(QObject):
                 self.sources.append("login1.Session.Lock")
 
     @staticmethod
-    def _own_session_path(system: object) -> str | None:
+    def _own_session_path(system: QDBusConnection) -> str | None:
         """Ask logind which session object is ours (quick, local; None if unknown)."""
         from PySide6.QtDBus import QDBusInterface, QDBusMessage
 
@@ -161,7 +185,7 @@ class ScreenLockWatcher(QObject):
         if sys.platform != "win32":
             return False
         try:
-            wtsapi = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined]
+            wtsapi = ctypes.WinDLL("wtsapi32")
             ok = bool(
                 wtsapi.WTSRegisterSessionNotification(
                     ctypes.c_void_p(int(window.winId())), _NOTIFY_FOR_THIS_SESSION
