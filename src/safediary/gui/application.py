@@ -119,8 +119,9 @@ class AppController(QObject):
             )
             self._disguise_assumed = False
             self.settings.save(self.prefs)  # the INI mirrors them for the next start
-        window = MainWindow(vault, prefs=self.prefs, settings=self.settings)
-        window.location = self.location  # type: ignore[attr-defined]  (keychain settings)
+        window = MainWindow(
+            vault, prefs=self.prefs, settings=self.settings, location=self.location
+        )
         window.setWindowIcon(app_icon(self.prefs.disguise_title))
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.lock_requested.connect(self.lock)
@@ -221,7 +222,8 @@ def run_gui(
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("")
     app.setOrganizationName("")

@@ -36,6 +36,7 @@ from safediary.gui.diary.model import (
 from safediary.gui.protection.quick_exit import QuickExitButton, QuickExitIndicator
 from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, button
+from safediary.host.paths import DataLocation
 
 
 class MainWindow(QMainWindow):
@@ -52,11 +53,13 @@ class MainWindow(QMainWindow):
         *,
         prefs: Preferences | None = None,
         settings: Any = None,
+        location: DataLocation | None = None,
     ) -> None:
         super().__init__(parent)
         self.vault = vault
         self.prefs = prefs or Preferences()
         self.settings = settings
+        self.location = location  # where the diary lives (the keychain settings need it)
         self.dialogs: list[QWidget] = []
         self.setObjectName("mainWindow")
         self.setWindowTitle(DISGUISE_TITLE if self.prefs.disguise_title else "SafeDiary")
@@ -248,10 +251,12 @@ class MainWindow(QMainWindow):
         return table
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence.StandardKey.New, self, activated=lambda: self.open_editor(None))
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.request_lock)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_report)
+        QShortcut(QKeySequence.StandardKey.New, self).activated.connect(
+            lambda: self.open_editor(None)
+        )
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.focus_search)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.request_lock)
+        QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(self.open_report)
 
     # -- the list ---------------------------------------------------------------
     def query(self) -> Query:
@@ -411,7 +416,7 @@ class MainWindow(QMainWindow):
         from safediary.gui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.prefs, self, vault=self.vault, location=getattr(self, "location", None)
+            self.prefs, self, vault=self.vault, location=self.location
         )
         dialog.accepted.connect(lambda: self._apply_prefs(dialog.preferences()))
         if dialog.keys is not None:

@@ -15,6 +15,7 @@ import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -106,7 +107,7 @@ def ask(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.setIcon(QMessageBox.Icon.Question)
-    buttons = {}
+    buttons: dict[QAbstractButton, str] = {}
     for i, choice in enumerate(choices):
         role = (
             QMessageBox.ButtonRole.RejectRole
@@ -115,7 +116,8 @@ def ask(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -
         )
         buttons[box.addButton(choice, role)] = choice
     box.exec()
-    return buttons.get(box.clickedButton(), "")
+    clicked = box.clickedButton()
+    return "" if clicked is None else buttons.get(clicked, "")
 
 
 def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:

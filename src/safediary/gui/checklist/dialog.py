@@ -16,6 +16,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -115,7 +116,7 @@ class QuestionBlock(QFrame):
             row.addWidget(radio)
         row.addStretch(1)
         layout.addLayout(row)
-        self.group.buttonToggled.connect(lambda _b, on: on and self.changed.emit())
+        self.group.buttonToggled.connect(self._toggled)
 
         self.notes = PlainTextField()
         self.notes.setObjectName(f"{question.id}_notes")
@@ -126,6 +127,10 @@ class QuestionBlock(QFrame):
         self.notes.setFixedHeight(line * 2 + 16)
         self.notes.textChanged.connect(self.changed)
         layout.addWidget(self.notes)
+
+    def _toggled(self, _button: QAbstractButton, on: bool) -> None:
+        if on:  # the button switched off in the same click says nothing new
+            self.changed.emit()
 
     def answer(self) -> Answer | None:
         for answer, radio in self.buttons.items():

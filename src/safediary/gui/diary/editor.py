@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -41,6 +41,9 @@ from safediary.gui.diary.when_field import WhenField
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button, heading
+
+if TYPE_CHECKING:
+    from safediary.gui.evidence.panel import EvidencePanel
 
 PROMPTS = [
     (
@@ -128,7 +131,7 @@ class IncidentEditor(SafeDialog):
                 "yet: press Save to keep it, or Close and choose Discard to throw it away."
             )
         self._update_title()
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
 
     # -- layout --------------------------------------------------------------------
     def _build(self) -> None:
@@ -336,7 +339,7 @@ class IncidentEditor(SafeDialog):
         form.addRow("Originals &kept:", self.evidence_location)
         return page
 
-    def _evidence_panel(self) -> QWidget:
+    def _evidence_panel(self) -> EvidencePanel:
         from safediary.gui.evidence.panel import EvidencePanel
 
         panel = EvidencePanel(self.vault, self)

@@ -231,10 +231,8 @@ class EvidencePanel(QWidget):
             self.tree.addTopLevelItem(item)
 
     def evidence_ids(self) -> list[int]:
-        return [
-            self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-            for i in range(self.tree.topLevelItemCount())
-        ]
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item.data(0, Qt.ItemDataRole.UserRole) for item in items if item is not None]
 
     # -- adding ------------------------------------------------------------------------
     def choose_and_add(self) -> None:
@@ -369,9 +367,8 @@ class EvidencePanel(QWidget):
 
     # -- viewing -------------------------------------------------------------------------
     def view_selected(self) -> QWidget | None:
-        items = self.tree.selectedItems() or (
-            [self.tree.topLevelItem(0)] if self.tree.topLevelItemCount() == 1 else []
-        )
+        only = self.tree.topLevelItem(0) if self.tree.topLevelItemCount() == 1 else None
+        items = self.tree.selectedItems() or ([only] if only is not None else [])
         if not items:
             self.message.setText("Choose a file in the list first.")
             return None

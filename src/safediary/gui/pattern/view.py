@@ -341,8 +341,9 @@ class Legend(QWidget):
     def set_entries(self, entries: list[tuple[str, QColor]]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.entries = entries
         columns = 3 if len(entries) > 4 else max(1, len(entries))
         for index, (label, colour) in enumerate(entries):

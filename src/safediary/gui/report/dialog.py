@@ -84,6 +84,10 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
+def _to_date(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
 class ReportDialog(SafeDialog):
     """Make, preview, print and save the diary report; export the data."""
 
@@ -370,8 +374,8 @@ class ReportDialog(SafeDialog):
         """The options as chosen in the dialog (InvalidInput if they do not make sense)."""
         start = end = None
         if not self.all_dates.isChecked():
-            start = _day_start(self.from_date.date().toPython())
-            end = _day_start(self.to_date.date().toPython() + timedelta(days=1))
+            start = _day_start(_to_date(self.from_date.date()))
+            end = _day_start(_to_date(self.to_date.date()) + timedelta(days=1))
         return ReportOptions(
             start=start,
             end=end,

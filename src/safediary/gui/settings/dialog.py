@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safediary.core import Vault
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.protection.quick_exit import AfterExit
 from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
 from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
+from safediary.host.paths import DataLocation
 
 
 class SettingsDialog(SafeDialog):
@@ -34,8 +36,8 @@ class SettingsDialog(SafeDialog):
         prefs: Preferences,
         parent: QWidget | None = None,
         *,
-        vault: object | None = None,
-        location: object | None = None,
+        vault: Vault | None = None,
+        location: DataLocation | None = None,
     ) -> None:
         super().__init__(parent)
         self._prefs = replace(prefs)
@@ -166,7 +168,7 @@ class SettingsDialog(SafeDialog):
             from safediary.gui.start.keychain import RememberSection
 
             computer = QGroupBox("This computer")
-            self.remember = RememberSection(vault, location)  # type: ignore[arg-type]
+            self.remember = RememberSection(vault, location)
             QVBoxLayout(computer).addWidget(self.remember)
             layout.addWidget(computer)
 

@@ -134,6 +134,7 @@ class UnlockWindow(QWidget):
     def try_unlock(self) -> None:
         if self._busy:
             return
+        fn: Callable[[Path, str], Vault]
         if self._recovery_mode:
             secret = self.recovery.text()
             fn = Vault.unlock_with_recovery_key
