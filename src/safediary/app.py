@@ -74,6 +74,10 @@ def main(
         from safediary.host.isolation import isolate_environment
 
         isolate_environment(location)  # before Qt or any cache-writing library loads
+    elif os.name == "posix" and sys.platform != "darwin":
+        from safediary.host.isolation import no_bus_autolaunch
+
+        no_bus_autolaunch()  # before Qt or keyring can start a session bus of their own
     if args.self_test:
         from safediary.selftest import run_self_test
 

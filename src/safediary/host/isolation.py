@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,9 @@ SAFE_TO_REMOVE = (
     "Locked, and everything is saved on the stick. If you have finished, close this window; "
     "once it has gone, you can safely remove the stick. To carry on, type your passphrase."
 )
+
+#: A session-bus address that names no bus: libdbus then fails at once instead of launching one.
+NO_BUS = "disabled:"
 
 #: Sub-folders of the scratch folder, by the environment variables aimed at them.
 _FOLDERS: dict[str, tuple[str, ...]] = {
@@ -107,13 +111,36 @@ def isolate_environment(location: DataLocation) -> Isolation:
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         # Without a session bus, libdbus would "autolaunch" one on X11 and leave
         # ~/.dbus/session-bus/* and $XDG_RUNTIME_DIR/dbus-1 behind. Say there is none.
-        isolation.variables["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
+        isolation.variables["DBUS_SESSION_BUS_ADDRESS"] = NO_BUS
     os.environ.update(isolation.variables)
     sys.dont_write_bytecode = True
     tempfile.tempdir = None  # recomputed from TMPDIR on next use
     _disable_keyring_if_loaded()
     atexit.register(isolation.clean)
     return isolation
+
+
+def no_bus_autolaunch(environ: MutableMapping[str, str] | None = None) -> str | None:
+    """Installed mode: make sure no library starts a D-Bus session bus of its own.
+
+    With ``DBUS_SESSION_BUS_ADDRESS`` unset, libdbus (Qt's accessibility and theme code,
+    the keychain) "autolaunches" a bus on X11: ``dbus-launch`` and a ``dbus-daemon`` that
+    outlive SafeDiary and leave ``~/.dbus`` behind. A desktop session always has a bus; where
+    systemd gives it only as ``$XDG_RUNTIME_DIR/bus``, name that socket (so the keychain
+    still works); otherwise say there is none. Returns the address set, or None if one was
+    already given.
+    """
+    env: MutableMapping[str, str] = os.environ if environ is None else environ
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    socket = Path(runtime, "bus") if runtime else None
+    address = NO_BUS
+    with contextlib.suppress(OSError):
+        if socket is not None and socket.is_socket() and socket.stat().st_uid == os.getuid():
+            address = f"unix:path={socket}"
+    env["DBUS_SESSION_BUS_ADDRESS"] = address
+    return address
 
 
 def _disable_keyring_if_loaded() -> None:
