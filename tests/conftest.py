@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,18 @@ from safediary.core import Vault
 from safediary.core.vault import keys
 
 PASSPHRASE = "correct horse «battery» 'staple' \"✓\""
+
+
+def require_tool(tool: str) -> str:
+    """The path of a command the tests need; a missing one fails the test, never skips it.
+
+    ``make test`` installs every such tool (scripts/install-system-deps --test), so a
+    missing one means a broken set-up, which must not pass as a quietly skipped test.
+    """
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed: run scripts/install-system-deps --test")
+    return path
 
 
 class NetworkUsed(AssertionError):

@@ -30,7 +30,7 @@ from safediary.core import StorageError, Vault, VaultCorrupted, VaultError
 from safediary.core.evidence import blobs as bs
 from safediary.core.vault.db import DB_FILE
 from safediary.core.vault.keys import KEYS_COPY, KEYS_FILE, load_slot_files
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, require_tool
 from tests.support.fault_harness import run_loop
 
 WHEN = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
@@ -106,8 +106,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def stick(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     """A loop-mounted ext4 image standing in for a USB stick: (mount point, image)."""
-    if shutil.which("mkfs.ext4") is None:
-        pytest.skip("needs mkfs.ext4 for a loop-mounted stick")
+    require_tool("mkfs.ext4")
     image = tmp_path / "stick.img"
     with open(image, "wb") as fh:
         fh.truncate(48 * 1024 * 1024)

@@ -16,6 +16,7 @@ import pytest
 
 from safediary.host import isolation, paths
 from safediary.host.paths import DataLocation
+from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 HOST_VARIABLES = (
@@ -117,10 +118,6 @@ def test_self_test_in_portable_mode_writes_nothing_to_the_host(tmp_path: Path) -
     assert not location.selftest_dir.exists(), "the throwaway vault is removed"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("safediary.gui.application") is None,
-    reason="the desktop app (gui/application.py) is not in this tree yet",
-)
 @pytest.mark.parametrize("platform", ["offscreen", "xcb"])
 def test_gui_start_in_portable_mode_writes_nothing_to_the_host(
     tmp_path: Path, platform: str
@@ -128,9 +125,7 @@ def test_gui_start_in_portable_mode_writes_nothing_to_the_host(
     """Start the real app (X11 under Xvfb too, with no session bus, as on a bare desktop)."""
     prefix: tuple[str, ...] = ()
     if platform == "xcb":
-        if shutil.which("xvfb-run") is None:
-            pytest.skip("xvfb-run is not installed")
-        prefix = ("xvfb-run", "-a")
+        prefix = (require_tool("xvfb-run"), "-a")
     host = tmp_path / "host"
     host.mkdir()
     env = host_env(host)
@@ -205,8 +200,10 @@ def test_installed_mode_changes_nothing(tmp_path: Path) -> None:
 def test_portable_build_runs_its_self_test(tmp_path: Path) -> None:
     """Build the one-folder app with PyInstaller and run its --self-test from a copy."""
     if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("PyInstaller is not installed (pip install -e '.[build]')")
+        pytest.fail("PyInstaller is missing: make test installs it (pip install -e '.[build]')")
     dist = tmp_path / "dist"
+    # PyInstaller caches what it analyses in ~/.cache/pyinstaller: keep that in tmp_path too
+    build_env = {**os.environ, "PYINSTALLER_CONFIG_DIR": str(tmp_path / "pyinstaller-cache")}
     subprocess.run(
         [
             sys.executable,
@@ -219,6 +216,7 @@ def test_portable_build_runs_its_self_test(tmp_path: Path) -> None:
         ],
         check=True,
         timeout=1800,
+        env=build_env,
     )
     app_dir = dist / "SafeDiary"
     assert (app_dir / paths.PORTABLE_MARKER).is_file()

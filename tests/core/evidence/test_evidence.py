@@ -490,9 +490,13 @@ def test_unlock_sweeps_orphans_and_temp_leftovers(tmp_path: Path, src: Path) -> 
         v.lock()
 
 
-def _find_marker(folder: Path, needles: list[bytes], since: float | None = None) -> list[Path]:
+def _find_marker(
+    folder: Path, needles: list[bytes], since: float | None = None, skip: Path | None = None
+) -> list[Path]:
     hits = []
-    for dirpath, _dirs, files in os.walk(folder):
+    for dirpath, dirs, files in os.walk(folder):
+        if skip is not None:  # the test's own plaintext sources
+            dirs[:] = [d for d in dirs if Path(dirpath, d) != skip]
         for name in files:
             p = Path(dirpath) / name
             try:
@@ -516,26 +520,23 @@ def test_plaintext_marker_never_on_disk(tmp_path: Path) -> None:
     started = time.time() - 1
     marker = f"SAFEDIARY-MARKER-{secrets.token_hex(8)}"
     needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    outside = Path(tempfile.mkdtemp(prefix="sd-src-", dir=Path.home()))
-    try:
-        v, _ = Vault.create(tmp_path / "vault", PASS, kdf=KdfParams.fast())
-        sources = {
-            "note.txt": f"He said: {marker}\n".encode(),
-            "note16.txt": f"{marker}\n".encode("utf-16"),
-            "blob.bin": os.urandom(2 * bs.CHUNK_SIZE) + marker.encode() + os.urandom(100),
-        }
-        for name, data in sources.items():
-            (outside / name).write_bytes(data)
-            ev = v.evidence.add_file(outside / name)
-            assert v.evidence.read(ev.id) == data
-            v.evidence.verify(ev.id)
-            with v.evidence.open_stream(ev.id) as fh:
-                fh.read()
-        v.verify()
-        v.lock()
-        assert _find_marker(tmp_path / "vault", needles) == []
-        assert _find_marker(Path(tempfile.gettempdir()), needles, since=started) == []
-    finally:
-        for p in outside.iterdir():
-            p.unlink()
-        outside.rmdir()
+    outside = tmp_path / "sources"  # the user's own files: plaintext by nature
+    outside.mkdir()
+    v, _ = Vault.create(tmp_path / "vault", PASS, kdf=KdfParams.fast())
+    sources = {
+        "note.txt": f"He said: {marker}\n".encode(),
+        "note16.txt": f"{marker}\n".encode("utf-16"),
+        "blob.bin": os.urandom(2 * bs.CHUNK_SIZE) + marker.encode() + os.urandom(100),
+    }
+    for name, data in sources.items():
+        (outside / name).write_bytes(data)
+        ev = v.evidence.add_file(outside / name)
+        assert v.evidence.read(ev.id) == data
+        v.evidence.verify(ev.id)
+        with v.evidence.open_stream(ev.id) as fh:
+            fh.read()
+    v.verify()
+    v.lock()
+    assert _find_marker(tmp_path / "vault", needles) == []
+    temp = Path(tempfile.gettempdir())
+    assert _find_marker(temp, needles, since=started, skip=outside) == []

@@ -67,14 +67,16 @@ def test_default_contacts_include_key_numbers() -> None:
             assert c.notes, f"{c.name}: an empty number needs a note saying so"
 
 
-def test_default_contact_numbers_come_from_the_seeds() -> None:
-    seeds = Path("/work/shared/seeds")
-    if not seeds.is_dir():
-        pytest.skip("seed pages not available")
-    text = " ".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
+def test_default_contact_numbers_come_from_the_police_and_helpline_pages() -> None:
+    """Every shipped number is quoted, with its source, in tests/data/contact_sources.json."""
+    sources = json.loads(
+        (Path(__file__).parents[1] / "data" / "contact_sources.json").read_text(encoding="utf-8")
+    )
+    quoted = {s["number"]: s for s in sources}
     for c in default_contacts():
         if c.number:
-            assert c.number in text, c.number
+            assert c.number in quoted, f"{c.name}: {c.number} has no source"
+            assert c.number in quoted[c.number]["quote"] and quoted[c.number]["source"]
 
 
 def test_contacts_round_trip() -> None:

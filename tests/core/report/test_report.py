@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +22,7 @@ from safediary.core.report import (
     write_report,
 )
 from safediary.core.report.text import chunks, markup
+from tests.conftest import require_tool
 
 TZ = timezone(timedelta(hours=1))
 T0 = datetime(2026, 3, 2, 21, 40, tzinfo=TZ)
@@ -297,8 +297,8 @@ def test_cancel_stops_and_leaves_the_old_file(diary: Vault, tmp_path: Path) -> N
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".pdf", ".tmp")] == ["report.pdf"]
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
 def test_poppler_renders_every_page(diary: Vault, tmp_path: Path) -> None:
+    require_tool("pdftoppm")
     pdf = tmp_path / "r.pdf"
     write_report(diary, pdf, ReportOptions(include_checklist=True, statement="x"))
     subprocess.run(

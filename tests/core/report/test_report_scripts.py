@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +17,7 @@ from safediary.core import Vault
 from safediary.core.report import ReportOptions, render_report
 from safediary.core.report.fonts import font_for, marker
 from safediary.core.wording import visible_name
+from tests.conftest import require_tool
 from tests.support.pdfglyphs import walk
 from tests.support.scripts import RTL, SAMPLES
 
@@ -86,8 +86,8 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
     return re.sub("[\u202a-\u202e]", "", out)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is missing")
 def test_each_sample_copies_out_as_written(world_pdf: bytes, tmp_path: Path) -> None:
+    require_tool("pdftotext")
     text = _pdftotext(world_pdf, tmp_path)
     lines = [line.strip() for line in text.splitlines()]
     for name, sample in SAMPLES.items():

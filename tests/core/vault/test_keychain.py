@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from safediary.core.timeutil import now
 from safediary.core.vault import keychain
 from safediary.core.vault.vault import KEYCHAIN_SLOT
 from safediary.host.paths import DataLocation
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, require_tool
 
 KEYRING_PASSWORD = "test keyring password"
 
@@ -78,8 +77,7 @@ def _secret_service_running(address: str) -> bool:
 def secret_service_bus(tmp_path: Path) -> Iterator[SecretServiceBus]:
     """A private session bus with an unlocked gnome-keyring on it (no display: no prompts)."""
     for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt-get install dbus gnome-keyring)")
+        require_tool(tool)
     base = tmp_path / "secret-service"
     home, runtime = base / "home", base / "run"
     home.mkdir(parents=True)
@@ -115,8 +113,7 @@ def secret_service_bus(tmp_path: Path) -> Iterator[SecretServiceBus]:
     try:
         assert bus.stdout is not None
         address = bus.stdout.readline().strip()
-        if not address:
-            pytest.skip("dbus-daemon did not start")
+        assert address, "dbus-daemon did not start"
         env["DBUS_SESSION_BUS_ADDRESS"] = address
         daemon = subprocess.Popen(
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
