@@ -8,12 +8,17 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safediary.core import Vault
 from safediary.core.vault import keys
+
+# Hypothesis keeps no example database in the working tree: tests write only under tmp_path.
+hypothesis.settings.register_profile("safediary", database=None)
+hypothesis.settings.load_profile("safediary")
 
 PASSPHRASE = "correct horse «battery» 'staple' \"✓\""
 

@@ -135,6 +135,7 @@ def _fill_disk(folder: Path) -> Path:
 # ----------------------------------------------------------------------------- kill -9
 
 
+@pytest.mark.slow
 def test_kill9_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
     seed = int(os.environ.get("SAFEDIARY_FAULT_SEED", random.randrange(1 << 32)))
     iterations = int(os.environ.get("SAFEDIARY_FAULT_ITERATIONS", "12"))

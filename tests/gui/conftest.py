@@ -10,6 +10,14 @@ import pytest
 from safediary.host.paths import DataLocation
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder needs Qt: mark it gui (``-m "not gui"`` runs without Qt)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.gui)
+
+
 @pytest.fixture
 def location(tmp_path: Path) -> DataLocation:
     """A throwaway data folder (vault, settings.ini) for one test."""

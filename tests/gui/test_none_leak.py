@@ -20,7 +20,7 @@ from safediary.core import Vault
 from safediary.core.timeutil import now
 from safediary.gui.main_window import MainWindow
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]  # thousands of real paints
 
 REPAINTS = 2000
 

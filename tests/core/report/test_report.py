@@ -160,6 +160,7 @@ def test_line_breaks_are_kept(vault: Vault) -> None:
     assert re.search(r"first line\s*\n\s*second line", raw)
 
 
+@pytest.mark.slow
 def test_one_megabyte_of_text_flows_across_pages(vault: Vault) -> None:
     words = "START " + " ".join(f"w{i}" for i in range(130_000)) + " END-OF-TEXT"
     words += " " + "x" * 100_000 + " LAST-WORD"
