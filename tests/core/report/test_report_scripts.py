@@ -116,10 +116,10 @@ def test_long_right_to_left_and_cjk_text_flows_across_pages(vault: Vault, tmp_pa
     report = walk(pdf)
     assert report.notdef == []
     assert pdf.count(b"/Type /Page\n") >= 6
-    if shutil.which("pdftotext"):
-        out = _pdftotext(pdf, tmp_path)
-        for n in (0, 450, 899):
-            assert chinese.format(n).rstrip("。") in out.replace("\n", "")
+    require_tool("pdftotext")
+    out = _pdftotext(pdf, tmp_path)
+    for n in (0, 450, 899):
+        assert chinese.format(n).rstrip("。") in out.replace("\n", "")
 
 
 _ALPHABET = st.one_of(

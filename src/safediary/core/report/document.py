@@ -150,7 +150,7 @@ class _PageRef(Flowable):
         return availWidth, self.size * 1.2
 
     def draw(self) -> None:
-        self.canv.wanted.add(self.key)  # type: ignore[attr-defined]  # always a _Canvas
+        self.canv.wanted.add(self.key)  # always a _Canvas
         self.canv.saveState()
         self.canv.translate(0, self.size * 0.25)
         self.canv.doForm(self.key)

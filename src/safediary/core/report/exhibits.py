@@ -21,7 +21,7 @@ from safediary.core.wording import visible_name
 
 Story = list[Flowable]
 Grid = Callable[..., Flowable]
-Check = Callable[[], None]
+Check = Callable[[], object]  # raises to stop; what it returns is not read
 
 #: Pictures in the appendix are reduced to about this many pixels across (about 180 dpi
 #: over the page width): enough to read a phone screenshot, small enough for 100 photos.

@@ -16,7 +16,7 @@ from safediary.core.report.text import Paragraph, markup
 def heading(text: str, style: ParagraphStyle, key: str, level: int = 0) -> Flowable:
     """A heading that gets a PDF bookmark (``text`` is plain, not markup)."""
     para = Paragraph(f'<a name="{key}"/>' + markup(text), style)
-    para.outline = (text, key, level)  # type: ignore[attr-defined]  # read by the document
+    para.outline = (text, key, level)  # read by the document
     para.keepWithNext = 1
     return para
 

@@ -160,7 +160,7 @@ def export(
                 (_UNCONFIRMED_RECOVERY, json.dumps(recovery_text), to_text(now())),
             )
         ledger.append(
-            conn,  # type: ignore[arg-type]  # a plain connection inside BEGIN works as a _Tx
+            conn,  # a plain connection inside BEGIN works as a _Tx
             "meta",
             ["rekey"],
             {"note": "new master key: old key files and passphrases no longer open it"},
