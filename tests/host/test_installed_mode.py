@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from safediary.host import isolation
-from tests.test_portable import host_env, leftovers
+from tests.host.test_portable import host_env, leftovers
 
 pytestmark = pytest.mark.gui
 
