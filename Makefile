@@ -31,7 +31,7 @@ bench:
 	$(BIN)/python benchmarks/run_all.py
 
 portable:
-	scripts/install-system-deps
+	scripts/install-system-deps --build
 	scripts/setup-venv build
 	$(BIN)/python packaging/build_portable.py
 

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 if os.environ.get("SD_BENCH_RL_ACCEL") == "off":  # before reportlab is imported
@@ -395,7 +395,12 @@ def render_child(folder: Path, out: Path) -> None:
     from reportlab.lib import rl_accel
 
     if os.environ.get("SD_BENCH_RL_ACCEL"):
-        rl_config.invariant = 1  # no time stamps or random ids: comparable bytes
+        # comparable bytes: no time stamps or random ids from reportlab, a fixed "generated at"
+        from safediary.core.report import data as report_data
+
+        rl_config.invariant = 1
+        fixed = datetime.fromisoformat(os.environ["SD_BENCH_NOW"])
+        report_data.now = lambda: fixed  # type: ignore[assignment]  # benchmark only
     vault = Vault.unlock(folder, PASSPHRASE)
     before = peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
@@ -418,6 +423,7 @@ def render_child(folder: Path, out: Path) -> None:
 def compare_accel(work: Path, rounds: int) -> int:
     """Render alternately with and without the C accelerator; print CPU times and sameness."""
     cpu: dict[str, list[float]] = {"on": [], "off": []}
+    stamp = now().isoformat()
     digests: dict[str, set[str]] = {"on": set(), "off": set()}
     for _ in range(rounds):
         for mode in ("on", "off"):
@@ -427,7 +433,7 @@ def compare_accel(work: Path, rounds: int) -> int:
                 check=True,
                 capture_output=True,
                 text=True,
-                env={**os.environ, "SD_BENCH_RL_ACCEL": mode},
+                env={**os.environ, "SD_BENCH_RL_ACCEL": mode, "SD_BENCH_NOW": stamp},
             )
             figures = json.loads(child.stdout.strip().splitlines()[-1])
             if mode == "on" and not figures["accelerated"]:

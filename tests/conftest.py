@@ -20,6 +20,9 @@ from safediary.core.vault import keys
 hypothesis.settings.register_profile("safediary", database=None)
 hypothesis.settings.load_profile("safediary")
 
+#: Files the tests read (never write): tests/data
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
 PASSPHRASE = "correct horse «battery» 'staple' \"✓\""
 
 

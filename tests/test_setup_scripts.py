@@ -37,7 +37,7 @@ def test_the_run_list_is_complete_and_the_test_list_adds_to_it() -> None:
     assert {"python3", "python3-venv", "make", "libxcb-cursor0", "libegl1"} <= set(run)
     assert set(run) < set(test)
     assert {"xvfb", "xauth", "openbox", "xdotool", "x11-utils", "imagemagick"} <= set(test)
-    assert {"poppler-utils", "gnome-keyring", "dbus", "dbus-x11"} <= set(test)
+    assert {"poppler-utils", "gnome-keyring", "dbus", "dbus-x11", "binutils"} <= set(test)
     assert not {"xvfb", "gnome-keyring", "poppler-utils"} & set(run), "tests' tools stay out"
 
 

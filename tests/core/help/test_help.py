@@ -19,6 +19,7 @@ from safediary.core.help.help import (
     page,
 )
 from safediary.host import resources
+from tests.conftest import TEST_DATA
 
 
 def test_every_page_loads_with_title_and_999() -> None:
@@ -69,9 +70,7 @@ def test_default_contacts_include_key_numbers() -> None:
 
 def test_default_contact_numbers_come_from_the_police_and_helpline_pages() -> None:
     """Every shipped number is quoted, with its source, in tests/data/contact_sources.json."""
-    sources = json.loads(
-        (Path(__file__).parents[1] / "data" / "contact_sources.json").read_text(encoding="utf-8")
-    )
+    sources = json.loads((TEST_DATA / "contact_sources.json").read_text(encoding="utf-8"))
     quoted = {s["number"]: s for s in sources}
     for c in default_contacts():
         if c.number:
