@@ -167,8 +167,8 @@ def test_cjk_glyph_forms_follow_the_language() -> None:
     assert ja != zh
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is missing")
 def test_arabic_vowel_marks_copy_out_with_their_letters(tmp_path: Path) -> None:
+    require_tool("pdftotext")
     from reportlab.platypus import SimpleDocTemplate
 
     from safediary.core.report.text import Styles, paragraphs
