@@ -83,8 +83,8 @@ def _entry_header(incident: Incident, st: Styles) -> Flowable:
     key = entry_key(incident.id)
     header = Paragraph(f'<a name="{key}"/>{title}{gap}{markup(fmt_when(incident))}', st.entry_head)
     header.keepWithNext = 1
-    header.page_key = key  # type: ignore[attr-defined]  # the summary prints its page
-    header.outline = (  # type: ignore[attr-defined]
+    header.page_key = key  # the summary prints its page
+    header.outline = (
         f"No. {incident.number} — {fmt_date(incident.occurred_at)}",
         key,
         1,
