@@ -345,6 +345,25 @@ class Messages:
         rows = self._db.query(sql + " ORDER BY m.sent_utc, m.position", params)
         return [self._msg(r) for r in rows]
 
+    def evidence_links(self) -> dict[int, set[int]]:
+        """Evidence reached through linked messages: the export file and attachments.
+
+        Maps an evidence id to the entries whose linked messages come from that export
+        or carry that file, so a report lists them as exhibits of those entries.
+        """
+        rows = self._db.query(
+            "SELECT c.evidence_id, im.incident_id FROM incident_messages im"
+            " JOIN messages m ON m.id = im.message_id"
+            " JOIN conversations c ON c.id = m.conversation_id"
+            " UNION SELECT a.evidence_id, im.incident_id FROM incident_messages im"
+            " JOIN message_attachments a ON a.message_id = im.message_id"
+            " WHERE a.evidence_id IS NOT NULL"
+        )
+        links: dict[int, set[int]] = {}
+        for evidence_id, incident_id in rows:
+            links.setdefault(int(evidence_id), set()).add(int(incident_id))
+        return links
+
     def search_count(self, text: str) -> int:
         """How many messages match (for the diary's search to say so)."""
         query = fts_query(text)

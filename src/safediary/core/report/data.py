@@ -203,6 +203,10 @@ class ReportData:
     orders: list[CourtOrder] = field(default_factory=list)
     #: reduced copies of the pictures for the appendix, by evidence id
     pictures: dict[Any, bytes] = field(default_factory=dict)
+    #: imported messages linked to each chosen entry (oldest first), by incident id
+    messages: dict[int, list[Any]] = field(default_factory=dict)
+    #: the conversations those messages come from, by conversation id
+    conversations: dict[int, Any] = field(default_factory=dict)
 
     @property
     def people_involved(self) -> list[Person]:
@@ -240,9 +244,11 @@ def _evidence_items(
     store = vault.evidence
     numbers = {i.id: i.number for i in incidents}
     position = {i.id: index for index, i in enumerate(incidents)}
+    through_messages = vault.messages.evidence_links()  # exports and their attached files
     found: list[tuple[int, int, Any, list[int]]] = []
     for record in store.list():
-        linked = [i for i in record.incident_ids if i in numbers]
+        reached = set(record.incident_ids) | through_messages.get(record.id, set())
+        linked = sorted(i for i in reached if i in numbers)
         if linked:  # else not linked to an entry in this report (or only to private ones)
             found.append((min(position[i] for i in linked), record.number, record, linked))
     found.sort(key=lambda f: (f[0], f[1]))
@@ -415,6 +421,12 @@ def collect(
             every_list = select_incidents(vault, replace(options, include_private=True))
             private_gaps = len(every_list) - len(incidents)
     people = {p.id: p for p in vault.people.list()}
+    messages = {i.id: found for i in incidents if (found := vault.messages.for_incident(i.id))}
+    conversations = {
+        c.id: c
+        for c in vault.messages.conversations()
+        if any(m.conversation_id == c.id for found in messages.values() for m in found)
+    }
     return ReportData(
         options=options,
         generated_at=generated_at,
@@ -434,6 +446,8 @@ def collect(
         private_gaps=private_gaps,
         people_then=_people_then(vault, incidents, people),
         orders=vault.orders.list(),
+        messages=messages,
+        conversations=conversations,
     )
 
 

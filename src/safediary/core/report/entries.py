@@ -187,6 +187,7 @@ def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> St
         heading = Paragraph(markup(label), st.label)
         heading.keepWithNext = 1
         story += [Spacer(1, 3), heading, *paragraphs(text, st.body)]
+    story += _transcript(data.messages.get(incident.id, []), data, st)
     thumbs = _thumbnails(data.evidence_by_incident.get(incident.id, []), st, width)
     if thumbs is not None:  # pictures stay with their entry: no spacer may break the chain
         caption = Paragraph(
@@ -198,6 +199,49 @@ def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> St
         story += [caption, thumbs]
     for revision in data.history.get(incident.id, [])[:-1]:
         story += _earlier_version(revision, incident, data, st)
+    return story
+
+
+def _transcript(messages: list[Any], data: ReportData, st: Styles) -> Story:
+    """The imported messages linked to an entry: when, who, the exact words, as exported."""
+    if not messages:
+        return []
+    marks = {item.id: item.mark for item in data.evidence}
+    sources = []
+    for conv_id in dict.fromkeys(m.conversation_id for m in messages):
+        conv = data.conversations.get(conv_id)
+        if conv is not None:
+            mark = marks.get(conv.evidence_id)
+            sources.append(f"“{visible_name(conv.title)}”" + (f" (exhibit {mark})" if mark else ""))
+    heading = Paragraph(markup("Messages linked to this entry"), st.label)
+    heading.keepWithNext = 1
+    intro = Paragraph(
+        markup(
+            "Copied exactly from the phone or e-mail export "
+            + ", ".join(sources)
+            + ". Times as the export gives them."
+        ),
+        st.muted,
+    )
+    story: Story = [Spacer(1, 3), heading, intro]
+    attached = ParagraphStyle("attached", st.muted, leftIndent=st.fact.leftIndent, spaceAfter=2)
+    for m in messages:
+        who = m.sender or "(a notice from the app)"
+        line = f"<b>{markup(fmt_datetime(m.sent_at))} · {markup(who)}</b>"
+        if m.details.get("to"):
+            line += markup(f" to {m.details['to']}")
+        if m.details.get("subject"):
+            line += markup(f" — Subject: {m.details['subject']}")
+        said = Paragraph(line, st.fact)
+        said.keepWithNext = 1
+        story.append(said)
+        story += paragraphs(m.text or "(no text)", st.fact)
+        if m.attachment_names:
+            kept = [marks.get(e) for e in m.attachments]
+            files = ", ".join(visible_name(n) for n in m.attachment_names)
+            shown = [k for k in kept if k]
+            note = f"Attached: {files}" + (f" (exhibit {', '.join(shown)})" if shown else "")
+            story.append(Paragraph(markup(note), attached))
     return story
 
 
