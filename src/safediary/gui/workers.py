@@ -1,7 +1,7 @@
 """Run slow core calls off the GUI thread and hand results back through signals.
 
 A :class:`Task` wraps a plain function. The function may accept a
-``progress`` callback ``(done, total)`` and a ``cancelled`` callable; both are
+``progress`` callback ``(done, total)`` and a ``cancel`` callable (see core/progress.py); both are
 passed when the function's signature asks for them. Results, errors and
 progress arrive on the GUI thread as Qt signals. Cancelling only sets a flag:
 threads are never terminated.
@@ -55,8 +55,8 @@ class Task(QRunnable):
             params = {}  # type: ignore[assignment]
         if "progress" in params and "progress" not in kwargs:
             self.kwargs["progress"] = self._progress
-        if "cancelled" in params and "cancelled" not in kwargs:
-            self.kwargs["cancelled"] = self._cancel.is_set
+        if "cancel" in params and "cancel" not in kwargs:
+            self.kwargs["cancel"] = self._cancel.is_set
 
     def cancel(self) -> None:
         """Ask the task to stop at its next progress report."""

@@ -130,7 +130,7 @@ def test_cancel_leaves_nothing_behind(filled: tuple[Vault, str], tmp_path: Path)
     seen: list[tuple[int, int]] = []
     with pytest.raises(BackupCancelled):
         vault.backup(tmp_path / "b", progress=lambda d, t: seen.append((d, t)),
-                     cancelled=lambda: len(seen) >= 1)
+                     cancel=lambda: len(seen) >= 1)
     assert list((tmp_path / "b").iterdir()) == []
     assert last_backup_at(vault) is None
 
@@ -269,7 +269,7 @@ def test_restore_of_a_backup_without_its_database(vault: Vault, tmp_path: Path) 
 def test_restore_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:
     report = vault.backup(tmp_path / "b")
     with pytest.raises(BackupCancelled):
-        Vault.restore(report.folder, tmp_path / "data" / "vault", cancelled=lambda: True)
+        Vault.restore(report.folder, tmp_path / "data" / "vault", cancel=lambda: True)
     assert list((tmp_path / "data").iterdir()) == []
 
 

@@ -20,7 +20,7 @@ import secrets
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +50,7 @@ from safediary.core.fsutil import (
     storage_error,
     write_new,
 )
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE
@@ -73,8 +74,6 @@ __all__ = [
     "restore",
 ]
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 LAST_BACKUP_KEY = "last_backup_at"
 LAST_BACKUP_FOLDER_KEY = "last_backup_folder"
@@ -149,15 +148,15 @@ class RestoreReport:
 class _Progress:
     """Byte-based progress across phases (and threads); also checks for cancellation."""
 
-    def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None) -> None:
+    def __init__(self, progress: ProgressFn | None, cancel: CancelFn | None) -> None:
         self._progress = progress
-        self._cancelled = cancelled
+        self._cancel = cancel
         self._lock = threading.Lock()
         self.done = 0
         self.total = 0
 
     def check(self) -> None:
-        if self._cancelled is not None and self._cancelled():
+        if self._cancel is not None and self._cancel():
             raise BackupCancelled("The backup was stopped. Nothing was left half-written.")
 
     def finish(self) -> None:
@@ -263,7 +262,7 @@ def backup(
     vault: BackupSource,
     dest_folder: Path | str,
     progress: ProgressFn | None = None,
-    cancelled: CancelFn | None = None,
+    cancel: CancelFn | None = None,
 ) -> BackupReport:
     """Write a checked, encrypted copy of an open vault into a new folder inside ``dest_folder``.
 
@@ -285,7 +284,7 @@ def backup(
         )
     make_private_dir(dest_folder)
     _sweep_partials(dest_folder)
-    meter = _Progress(progress, cancelled)
+    meter = _Progress(progress, cancel)
     meter.check()
     stamp = now()
     partial = dest_folder / f".partial-{secrets.token_hex(8)}"
@@ -471,7 +470,7 @@ def restore(
     backup_folder: Path | str,
     target_folder: Path | str,
     progress: ProgressFn | None = None,
-    cancelled: CancelFn | None = None,
+    cancel: CancelFn | None = None,
 ) -> RestoreReport:
     """Copy the backup in ``backup_folder`` to ``target_folder`` (which must hold no vault).
 
@@ -497,7 +496,7 @@ def restore(
         )
     if _inside(target, source) or _inside(source, target):
         raise InvalidInput("Please restore the backup to a folder outside the backup itself.")
-    meter = _Progress(progress, cancelled)
+    meter = _Progress(progress, cancel)
     files = list(_vault_files(source))
     meter.total = sum((source / f).stat().st_size for f in files) * 2
     parent = target.parent

@@ -28,7 +28,7 @@ import os
 import re
 import secrets
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safediary.core.errors import InvalidInput, VaultCorrupted, VaultError
 from safediary.core.fsutil import storage_error
+from safediary.core.progress import CancelFn, ProgressFn
 
 MAGIC = b"SDEB"
 VERSION = 1
@@ -55,8 +56,6 @@ _KEY_WRAP_AAD = b"safediary/evidence-key/v1:"
 _BLOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 _SEGMENT_RE = re.compile(r"^([0-9a-f]{32})\.(\d+)$")
 
-ProgressFn = Callable[[int, int | None], None]
-CancelFn = Callable[[], bool]
 
 
 class ImportCancelled(VaultError):

@@ -40,6 +40,7 @@ from safediary.core.evidence import blobs as blobstore
 from safediary.core.evidence import media
 from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.fsutil import storage_error
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import tidy
 from safediary.core.wording import visible_name
@@ -54,8 +55,6 @@ KEY_PURPOSE = b"evidence-keys/v1"
 MAX_REASON = 10_000
 MAX_DESCRIPTION = 100_000
 
-ProgressFn = Callable[[int, int | None], None]
-CancelFn = Callable[[], bool]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -30,13 +30,12 @@ from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.messages.formats import open_export
 from safediary.core.messages.parsed import ParsedMessage
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 
 if TYPE_CHECKING:
     from safediary.core.vault.db import Database, _Tx
 
-ProgressFn = Callable[[int, int | None], None]
-CancelFn = Callable[[], bool]
 
 _GENESIS = "0" * 64
 

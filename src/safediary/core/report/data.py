@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -23,12 +22,11 @@ from safediary.core.diary.people import Person
 from safediary.core.diary.taxonomy import validate_kinds
 from safediary.core.errors import InvalidInput, VaultError
 from safediary.core.pattern import pattern
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import now, require_aware
 from safediary.core.wording import DAYS, MONTHS, exact_size_text, without_controls
 
 Paper = Literal["A4", "Letter"]
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 _PREFIX = re.compile(r"[A-Za-z0-9]{1,8}")
 

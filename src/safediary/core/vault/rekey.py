@@ -29,7 +29,6 @@ import copy
 import json
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +39,7 @@ from safediary.core.errors import InvalidInput, StorageError, VaultCorrupted, Va
 from safediary.core.evidence import blobs as blobstore
 from safediary.core.evidence.evidence import KEY_PURPOSE
 from safediary.core.fsutil import fsync_dir
+from safediary.core.progress import ProgressFn
 from safediary.core.timeutil import now, to_text
 from safediary.core.vault import keys as keymod
 from safediary.core.vault.db import DB_FILE
@@ -57,7 +57,6 @@ DB_KEY_INFO = b"safediary/db/v1"
 EVIDENCE_KEY_INFO = b"safediary/" + KEY_PURPOSE  # as Vault.subkey derives it
 _UNCONFIRMED_RECOVERY = "recovery_key_unconfirmed"
 
-ProgressFn = Callable[[int, int], None]
 
 
 def db_key(master: bytes | bytearray) -> bytes:

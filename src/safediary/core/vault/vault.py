@@ -34,6 +34,7 @@ from safediary.core.evidence import evidence as evidence_mod
 from safediary.core.evidence.evidence import EvidenceStore
 from safediary.core.fsutil import fsync_dir, make_private_dir, remove_stale_temps, storage_error
 from safediary.core.messages import Messages
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.vault import integrity, tidy
 from safediary.core.vault import keys as keymod
 from safediary.core.vault import recovery as recoverymod
@@ -426,24 +427,24 @@ class Vault:
     def backup(
         self,
         dest_folder: Path,
-        progress: backupmod.ProgressFn | None = None,
-        cancelled: backupmod.CancelFn | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
     ) -> backupmod.BackupReport:
         """Write a checked, encrypted copy into a new folder inside ``dest_folder``."""
         return backupmod.backup(
-            self.backup_source(), dest_folder, progress=progress, cancelled=cancelled
+            self.backup_source(), dest_folder, progress=progress, cancel=cancel
         )
 
     @staticmethod
     def restore(
         backup_folder: Path,
         target_folder: Path,
-        progress: backupmod.ProgressFn | None = None,
-        cancelled: backupmod.CancelFn | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
     ) -> backupmod.RestoreReport:
         """Copy a backup into ``target_folder``; VaultExists if a vault is already there."""
         return backupmod.restore(
-            backup_folder, target_folder, progress=progress, cancelled=cancelled
+            backup_folder, target_folder, progress=progress, cancel=cancel
         )
 
     # -- checks --------------------------------------------------------------------

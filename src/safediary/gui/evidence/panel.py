@@ -67,7 +67,7 @@ def import_files(
     paths: list[Path],
     incident_id: int,
     progress: Callable[[int, int], None],
-    cancelled: Callable[[], bool],
+    cancel: Callable[[], bool],
 ) -> tuple[list[Any], list[str]]:
     """Import files one by one (run in a worker). Returns (records, problems)."""
     sizes = [max(1, file_size(p) or 1) for p in paths]
@@ -78,7 +78,7 @@ def import_files(
     from safediary.core.evidence.evidence import ImportCancelled
 
     for path, size in zip(paths, sizes, strict=True):
-        if cancelled():
+        if cancel():
             break
 
         def file_progress(
@@ -88,7 +88,7 @@ def import_files(
 
         try:
             record = vault.evidence.add_file(
-                path, incident_id=incident_id, progress=file_progress, cancel=cancelled
+                path, incident_id=incident_id, progress=file_progress, cancel=cancel
             )
             added.append(record)
             same = _same_file_as(vault, record)

@@ -39,11 +39,11 @@ DISCLOSURE = (
 
 
 def _write(
-    vault: Any, dest: Path, options: ReportOptions, make_zip: bool, progress: Any, cancelled: Any
+    vault: Any, dest: Path, options: ReportOptions, make_zip: bool, progress: Any, cancel: Any
 ) -> Path:
-    """Worker body: the task runner passes ``progress`` and ``cancelled``."""
+    """Worker body: the task runner passes ``progress`` and ``cancel``."""
     return write_bundle(
-        vault, dest, options, progress=progress, cancel=cancelled, make_zip=make_zip
+        vault, dest, options, progress=progress, cancel=cancel, make_zip=make_zip
     )
 
 

@@ -54,9 +54,9 @@ HINT = "Choose what to include, then press “Make the report”. You will see i
 STALE = "You changed the options. Press “Make the report” again to update the preview."
 
 
-def _render(vault: Any, options: ReportOptions, progress: Any, cancelled: Any) -> bytes:
-    """Worker body: the task runner passes ``progress`` and ``cancelled``."""
-    return render_report(vault, options, progress=progress, cancel=cancelled)
+def _render(vault: Any, options: ReportOptions, progress: Any, cancel: Any) -> bytes:
+    """Worker body: the task runner passes ``progress`` and ``cancel``."""
+    return render_report(vault, options, progress=progress, cancel=cancel)
 
 
 PRINT_WARNING = (
