@@ -182,6 +182,7 @@ def pictures_section(data: ReportData, st: Styles, width: float, height: float) 
         room = (height * 0.5 - 60) if px_w > px_h else (height - 130)
         scale = min(width / px_w, room / px_h)
         image = JpegImage(picture, px_w * scale, px_h * scale)
+        image.hAlign = "CENTER"
         title = f"{item.mark} — {shorten(visible_name(item.original_name), 90)[0]}"
         head = heading(title, st.h2, f"picture-{item.id}", level=1)
         caption = Paragraph(
