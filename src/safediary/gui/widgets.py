@@ -120,6 +120,25 @@ def ask(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -
     return "" if clicked is None else buttons.get(clicked, "")
 
 
+UNENCRYPTED = (
+    "{what} you are about to save will NOT be encrypted: anyone who can open the place you "
+    "save it to can read it, without your passphrase. Save it on a USB stick you keep with "
+    "you (or will hand to the police or your solicitor), not on a computer someone else "
+    "uses, and delete it when you no longer need it."
+)
+
+
+def confirm_unencrypted(parent: QWidget | None, what: str) -> bool:
+    """Say plainly that a file about to be written is readable by anyone; True to go on."""
+    answer = ask(
+        parent,
+        "This copy is not encrypted",
+        UNENCRYPTED.format(what=what),
+        ["Choose where to save", "Cancel"],
+    )
+    return answer == "Choose where to save"
+
+
 def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:
     """Show a message without blocking; returns the (open, window-modal) box."""
     box = QMessageBox(parent)

@@ -232,3 +232,27 @@ def test_force_close_while_working_stops_the_worker(qtbot: QtBot, vault: Vault) 
     dialog.force_close()
     assert not dialog.isVisible()
     assert runner().wait(30000)
+
+
+def test_saving_or_exporting_warns_first_that_it_is_not_encrypted(
+    qtbot: QtBot, diary: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 item 11: a plain warning before any unencrypted file is written."""
+    from safediary.gui import widgets
+    from safediary.gui.report import dialog as dialogmod
+
+    asked: list[str] = []
+    answer = ["Cancel"]
+    monkeypatch.setattr(widgets, "ask", lambda p, t, text, choices: asked.append(text) or answer[0])
+    chosen: list[str] = []
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(dialogmod, "choose_save_path", lambda *a: chosen.append(a[2]) or out / "x")
+    dialog = _open(qtbot, diary)
+    _make(qtbot, dialog)
+    dialog.save_report()
+    assert "NOT be encrypted" in asked[0] and "USB stick" in asked[0]
+    assert chosen == [] and list(out.iterdir()) == []  # cancelled: nothing written
+    answer[0] = "Choose where to save"
+    dialog.export_data("csv")
+    assert asked[1].startswith("The exported data") and chosen and chosen[0].endswith(".csv")

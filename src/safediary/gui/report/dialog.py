@@ -498,7 +498,11 @@ class ReportDialog(SafeDialog):
 
     # -- print, save, export -------------------------------------------------------------
     def choose_path(self, title: str, suggested: str, name_filter: str) -> Path | None:
-        """Ask where to save (Qt's own dialog, no recent-files trace). Tests replace this."""
+        """Warn that the file is not encrypted, then ask where to save it (Qt's own dialog,
+        no recent-files trace). Tests replace this."""
+        what = "The report" if suggested.lower().endswith(".pdf") else "The exported data"
+        if not widgets.confirm_unencrypted(self, what):
+            return None
         return choose_save_path(self, title, suggested, name_filter)
 
     def confirm_printing(self) -> bool:
