@@ -457,9 +457,16 @@ class MainWindow(QMainWindow):
         from safediary.gui.backup.dialogs import BackupDialog
 
         dialog = BackupDialog(self.vault, self)
+        dialog.backed_up.connect(self._backed_up)
         self.track(dialog)
         dialog.show()
         return dialog
+
+    def _backed_up(self, result: Any) -> None:
+        """A backup succeeded: the "not backed up yet" banner has done its job."""
+        banner = getattr(self, "backup_reminder", None)
+        if getattr(result, "ok", False) and banner is not None and _alive(banner):
+            banner.hide()
 
     def open_check(self) -> QDialog:
         from safediary.gui.backup.dialogs import VerifyDialog

@@ -117,9 +117,15 @@ def test_main_window_reminds_and_opens_backup(qtbot, diary: Vault, tmp_path: Pat
     assert "not been backed up" in window.backup_reminder.label.text()
     window.backup_reminder.backup_button.click()
     dialogs = [d for d in window.dialogs if isinstance(d, BackupDialog)]
-    assert len(dialogs) == 1 and window.backup_reminder.isHidden()
-    with qtbot.waitSignal(dialogs[0].backed_up, timeout=30_000):
-        dialogs[0].start(tmp_path / "b")
+    assert len(dialogs) == 1
+    assert not window.backup_reminder.isHidden()  # nothing is backed up yet
+    dialogs[0].close()
+    window.backup_button.click()  # the toolbar's Backup… (issue 13 item 12: banner stayed)
+    dialogs = [d for d in window.dialogs if isinstance(d, BackupDialog) and d.isVisible()]
+    with qtbot.waitSignal(dialogs[-1].backed_up, timeout=30_000):
+        dialogs[-1].start(tmp_path / "b")
+    assert window.backup_reminder.isHidden()  # gone once the backup succeeded
+    dialogs = dialogs[-1:]
     _finish(qtbot, dialogs[0])
     check = window.open_check()
     qtbot.waitUntil(lambda: check.report is not None, timeout=30_000)

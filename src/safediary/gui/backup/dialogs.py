@@ -488,8 +488,7 @@ class BackupReminder(QWidget):
         self.label = PlainLabel(reminder_text(vault))
         self.label.setAccessibleName("Backup reminder")
         self.backup_button = button("Back up now…", "reminderBackupButton", "Back up now")
-        self.backup_button.clicked.connect(on_backup)
-        self.backup_button.clicked.connect(self.hide)
+        self.backup_button.clicked.connect(on_backup)  # hidden once a backup succeeds
         self.later_button = button("Not now", "reminderLaterButton", "Remind me later")
         self.later_button.setFlat(True)
         self.later_button.clicked.connect(self.hide)
