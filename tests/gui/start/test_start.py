@@ -110,3 +110,28 @@ def test_quick_exit_hides_everything_and_locks(qtbot, controller, location, monk
     assert not main.isVisible()
     assert vault.is_locked
     assert exits == [0]
+
+
+def test_enter_works_on_welcome_and_explains_a_weak_passphrase(qtbot, controller, location):
+    """Issue 13 item 12: Enter did nothing on Welcome and on the weak-passphrase page."""
+    window = controller.start()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.start_button.setFocus()
+    qtbot.keyClick(window.start_button, Qt.Key.Key_Return)
+    assert window.pages.currentIndex() == 1
+    qtbot.waitUntil(window.passphrase.hasFocus)
+    qtbot.keyClicks(window.passphrase, "password1")
+    qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    assert "too easy to guess" in window.problem_label.text()
+    assert window.passphrase.hasFocus()
+    window.passphrase.setText(NEW_PASSPHRASE)
+    qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    assert window.repeat.hasFocus()
+    qtbot.keyClicks(window.repeat, NEW_PASSPHRASE + "x")
+    qtbot.keyClick(window.repeat, Qt.Key.Key_Return)
+    assert "not the same" in window.problem_label.text()
+    window.repeat.setText(NEW_PASSPHRASE)
+    qtbot.keyClick(window.repeat, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10000)
+    assert Vault.exists(location.vault_dir)

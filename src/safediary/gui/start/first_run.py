@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -73,6 +74,15 @@ class FirstRunWindow(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._welcome_page())
         self.pages.addWidget(self._passphrase_page())
+        # This is a window, not a dialog: its "default" button does not answer Enter.
+        # Only on the welcome page: later pages' fields handle Enter themselves.
+        self._enter_keys = [
+            QShortcut(QKeySequence(key), self, activated=self._enter_pressed)
+            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ]
+        self.pages.currentChanged.connect(
+            lambda index: [k.setEnabled(index == 0) for k in self._enter_keys]
+        )
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -122,6 +132,15 @@ class FirstRunWindow(QWidget):
         dialog.unlocked.connect(self.opened.emit)
         dialog.show()
         return dialog
+
+    def _enter_pressed(self) -> None:
+        """Enter on the welcome page sets up the diary (or opens the focused backup button)."""
+        if self.pages.currentIndex() != 0:
+            return
+        if self.restore_button.hasFocus():
+            self.open_backup()
+        else:
+            self._go_passphrase()
 
     def _go_passphrase(self) -> None:
         self.pages.setCurrentIndex(1)
@@ -176,8 +195,32 @@ class FirstRunWindow(QWidget):
         self.passphrase.textChanged.connect(self._check)
         self.repeat.textChanged.connect(self._check)
         self.repeat.returnPressed.connect(self.create_vault)
-        self.passphrase.returnPressed.connect(self.repeat.setFocus)
+        self.passphrase.returnPressed.connect(self._first_entered)
         return page
+
+    def _why_not(self) -> tuple[str, QWidget]:
+        """Why the diary cannot be made yet (Enter says so), and which field to fix."""
+        first, second = self.passphrase.text(), self.repeat.text()
+        strength = assess(first)
+        if not first:
+            return "Please type a passphrase first.", self.passphrase
+        if not strength.acceptable:
+            return (
+                "This passphrase is too easy to guess, so the diary is not made with it yet. "
+                + strength.text,
+                self.passphrase,
+            )
+        if not second:
+            return "Now type the same passphrase again in the second box.", self.repeat
+        if first != second:
+            return "The two passphrases are not the same yet.", self.repeat
+        return "", self.repeat
+
+    def _first_entered(self) -> None:
+        reason, field = self._why_not()
+        if field is self.passphrase:
+            self.problem_label.setText(reason)
+        field.setFocus()
 
     def _check(self) -> bool:
         first, second = self.passphrase.text(), self.repeat.text()
@@ -192,7 +235,12 @@ class FirstRunWindow(QWidget):
         return ok
 
     def create_vault(self) -> None:
-        if not self._check() or self.busy.isVisible():
+        if self.busy.isVisible():
+            return
+        if not self._check():  # Enter on a weak or unmatched passphrase: say why
+            reason, field = self._why_not()
+            self.problem_label.setText(reason)
+            field.setFocus()
             return
         self._set_busy(True)
         passphrase = self.passphrase.text()
