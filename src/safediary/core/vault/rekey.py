@@ -234,21 +234,24 @@ def rekey(
     keymod.normalize_passphrase(new_passphrase)
     db = vault._db
     folder = vault.folder
+    if vault._stale_keys:
+        raise InvalidInput(
+            "This diary was opened with an older copy of its key file. Unlock it with "
+            "your newest passphrase or the recovery key first."
+        )
+    # the slow key derivation first, while the diary stays usable
+    new_master = bytearray(secrets.token_bytes(keymod.KEY_BYTES))
+    recovery_text, recovery_raw = keymod.new_recovery_key()
+    pending = copy.deepcopy(vault._slots)
+    pending.slots = {}
+    pending.set_passphrase_slot(new_master, new_passphrase, kdf or keymod.DEFAULT_KDF)
+    pending.set_secret_slot("recovery", new_master, recovery_raw)
+    pending.set_secret_slot(RECOVERY_SLOT, recovery_text.encode(), bytes(new_master))
     with db.lock:
         master = vault._require_master()
-        if vault._stale_keys:
-            raise InvalidInput(
-                "This diary was opened with an older copy of its key file. Unlock it with "
-                "your newest passphrase or the recovery key first."
-            )
-        new_master = bytearray(secrets.token_bytes(keymod.KEY_BYTES))
-        recovery_text, recovery_raw = keymod.new_recovery_key()
-        pending = copy.deepcopy(vault._slots)
-        pending.slots = {}
-        pending.set_passphrase_slot(new_master, new_passphrase, kdf or keymod.DEFAULT_KDF)
-        pending.set_secret_slot("recovery", new_master, recovery_raw)
+        # the key file may have been saved meanwhile: continue from its generation
+        pending.generation, pending.db = vault._slots.generation, vault._slots.db
         pending.set_secret_slot(PREVIOUS_SLOT, master, bytes(new_master))
-        pending.set_secret_slot(RECOVERY_SLOT, recovery_text.encode(), bytes(new_master))
         db.close()
         try:
             export(
