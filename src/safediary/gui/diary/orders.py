@@ -8,29 +8,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from safediary.core import Vault, VaultError
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.orders import ORDER_KINDS, CourtOrder
-from safediary.gui import widgets
-from safediary.gui.protection.quick_exit import QuickExitButton
+from safediary.core.wording import plural
+from safediary.gui.diary.record_list import RecordForm, RecordListDialog
 from safediary.gui.scripts import PlainTextField
-from safediary.gui.widgets import PlainLabel, button, heading
+from safediary.gui.widgets import button
 
 
 def order_text(order: CourtOrder) -> str:
@@ -76,27 +70,23 @@ class _DateField(QWidget):
             self.edit.setDate(QDate(value.year, value.month, value.day))
 
 
-class OrderForm(QDialog):
+class OrderForm(RecordForm):
     """Add or change one court order. Emits ``saved(order)``."""
 
-    saved = Signal(object)
-
     def __init__(self, vault: Vault, order_id: int | None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.vault = vault
-        self.order_id = order_id
-        self.setObjectName("orderForm")
-        self.setWindowTitle("Add a court order" if order_id is None else "Change a court order")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(
-            PlainLabel(
+        super().__init__(
+            vault,
+            order_id,
+            parent,
+            name="orderForm",
+            title="Add a court order" if order_id is None else "Change a court order",
+            intro=(
                 "Copy these from the order or bail sheet if you have it. Leave out what you "
                 "do not know."
-            )
+            ),
         )
-        form = QFormLayout()
+        self.order_id = order_id
+        form = self.form
         self.kind = QComboBox()
         self.kind.setObjectName("orderKindBox")
         self.kind.setAccessibleName("Kind of order")
@@ -126,16 +116,8 @@ class OrderForm(QDialog):
         form.addRow("", self.made_on)
         form.addRow("", self.expires_on)
         form.addRow("What it &says:", self.conditions)
-        layout.addLayout(form)
-        self.message = PlainLabel("")
         self.message.setObjectName("orderMessage")
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.finish()
         if order_id is not None:
             order = vault.orders.get(order_id)
             self.kind.setCurrentIndex(max(0, self.kind.findData(order.kind)))
@@ -148,105 +130,56 @@ class OrderForm(QDialog):
             if versions > 1:
                 self.message.setText(f"Saved {versions} times; every version is kept.")
 
-    def save(self) -> None:
+    def store(self) -> object:
         values = {
-            "kind": self.kind.currentData(),
             "court": self.court.text(),
             "reference": self.reference.text(),
             "made_on": self.made_on.value(),
             "expires_on": self.expires_on.value(),
             "conditions": self.conditions.toPlainText(),
         }
-        try:
-            if self.order_id is None:
-                kind = values.pop("kind")
-                order = self.vault.orders.add(kind, **values)
-            else:
-                order = self.vault.orders.update(self.order_id, **values)
-        except VaultError as exc:
-            self.message.setText(widgets.error_text(exc))
-            return
-        self.saved.emit(order)
-        self.accept()
+        if self.order_id is None:
+            return self.vault.orders.add(self.kind.currentData(), **values)
+        return self.vault.orders.update(self.order_id, kind=self.kind.currentData(), **values)
 
 
-class OrdersDialog(QDialog):
+class OrdersDialog(RecordListDialog):
     """The court orders and bail conditions the user has recorded."""
 
-    changed = Signal()
-
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.vault = vault
-        self.form: OrderForm | None = None
-        self.setObjectName("ordersDialog")
-        self.setWindowTitle("Court orders and bail conditions")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(640, 420)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QuickExitButton(self), 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(heading("Court orders and bail conditions"))
-        layout.addWidget(
-            PlainLabel(
+        super().__init__(
+            vault,
+            parent,
+            name="ordersDialog",
+            title="Court orders and bail conditions",
+            intro=(
                 "Record each order here once; then, in an entry, say which order was broken. "
                 "The report lists the orders in force and every breach."
-            )
+            ),
+            list_name="ordersList",
+            add=("&Add an order…", "addOrderButton", "Add a court order"),
+            edit=("&Change…", "editOrderButton", "Change the selected order"),
         )
-        self.list = QListWidget()
-        self.list.setObjectName("ordersList")
-        self.list.setAccessibleName("Court orders")
-        self.list.setWordWrap(True)
-        self.list.itemActivated.connect(lambda *_: self.edit_selected())
-        layout.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        self.add_button = button("&Add an order…", "addOrderButton", "Add a court order")
-        self.add_button.clicked.connect(self.add)
-        self.edit_button = button("&Change…", "editOrderButton", "Change the selected order")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.close_button = button("Close", "closeButton", "Close")
-        self.close_button.clicked.connect(self.close)
-        row.addWidget(self.add_button)
-        row.addWidget(self.edit_button)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
-        layout.addLayout(row)
+        self.resize(640, 420)
         self.refresh()
 
-    def refresh(self) -> None:
-        self.list.clear()
+    def items(self) -> list[tuple[str, int]]:
         today = date.today()
+        lines = []
         for order in self.vault.orders.list():
             breaches = len(self.vault.orders.breaches(order.id))
             text = order.label
             text += " — in force" if order.in_force(today) else " — not in force today"
             if breaches:
-                text += f" — broken {breaches} time{'s' if breaches != 1 else ''}"
+                text += f" — broken {plural(breaches, 'time')}"
             details = order_text(order).removeprefix(order.label).lstrip(", ")
             if details:
                 text += "\n    " + details
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, order.id)
-            self.list.addItem(item)
+            lines.append((text, order.id))
+        return lines
 
-    def add(self) -> OrderForm:
-        return self._open_form(None)
-
-    def edit_selected(self) -> OrderForm | None:
-        item = self.list.currentItem()
-        if item is None:
-            return None
-        return self._open_form(int(item.data(Qt.ItemDataRole.UserRole)))
-
-    def _saved(self, _order: object) -> None:
-        self.refresh()
-        self.changed.emit()
-
-    def _open_form(self, order_id: int | None) -> OrderForm:
-        form = OrderForm(self.vault, order_id, self)
-        form.saved.connect(self._saved)
-        self.form = form
-        form.open()
-        return form
+    def make_form(self, record_id: int | None) -> OrderForm:
+        return OrderForm(self.vault, record_id, self)
 
 
 class OrderPicker(QWidget):
