@@ -43,7 +43,7 @@ def layout_problems(app: App, window: Window) -> list[str]:
 
 def typing_problems(app: App, window: Window, before: list[Window]) -> list[str]:
     """Type a sentence as the window opens: it must land in a field or do nothing."""
-    fields = [n for n in app.nodes(window) if n.editable and n.role != "spin button"]
+    fields = [n for n in app.nodes(window) if n.is_text_field and not n.clipped]
     app.type(SENTENCE)
     time.sleep(0.5)
     if not app.alive():

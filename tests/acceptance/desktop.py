@@ -39,7 +39,9 @@ TOOLS = {
 }
 
 # AT-SPI state bits (atspi-constants.h)
+STATE_ACTIVE = 1
 STATE_EDITABLE = 7
+STATE_ENABLED = 8
 STATE_FOCUSED = 12
 STATE_SHOWING = 25
 
@@ -98,6 +100,15 @@ class Node:
     @property
     def editable(self) -> bool:
         return STATE_EDITABLE in self.states
+
+    @property
+    def is_text_field(self) -> bool:
+        """A place to type a sentence (not a spin box, not a disabled field)."""
+        return (
+            self.editable
+            and STATE_ENABLED in self.states
+            and self.role in ("text", "password text", "entry", "paragraph")
+        )
 
     @property
     def center(self) -> tuple[int, int]:
@@ -484,14 +495,12 @@ class App:
         tops = self.tree()
         if isinstance(window, str):
             matches = [w for w in self.windows() if w.title.lower().startswith(window.lower())]
-            tops = [
-                t
-                for t in tops
-                if t.name.lower().startswith(window.lower())
-                or any(_same_place(t, w) for w in matches)
-            ]
+            chosen = [t for t in tops if t.name.lower().startswith(window.lower())]
+            for match in matches:
+                chosen += _pick(match, [t for t in tops if _same_place(t, match)])
+            tops = [t for t in tops if any(t is c for c in chosen)]
         elif isinstance(window, Window):
-            tops = [t for t in tops if _same_place(t, window)]
+            tops = _pick(window, [t for t in tops if _same_place(t, window)])
         return [n for top in tops for n in top.walk() if n.showing]
 
     def wait_node(
@@ -521,6 +530,15 @@ class App:
     def text_of(self, node: Node) -> str:
         """The text inside a field (AT-SPI Text interface)."""
         return str(self._call(node.path, "org.a11y.atspi.Text", "GetText", "ii", (0, -1))[0])
+
+
+def _pick(window: Window, tops: list[Node]) -> list[Node]:
+    """Of accessible windows at the same place, the one named like the X window, or the active."""
+    if len(tops) < 2:
+        return tops
+    named = [t for t in tops if t.name.lower() == window.title.lower()]
+    active = [t for t in tops if STATE_ACTIVE in t.states]
+    return named[:1] or active[:1] or tops[:1]
 
 
 @contextlib.contextmanager

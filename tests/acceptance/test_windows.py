@@ -73,21 +73,7 @@ def topmost(app: App, title: str) -> Window:
     return app.wait_window(title)
 
 
-# Cases not yet passing while issue 13 items 1 and 3 are being fixed (listed, never skipped).
-NOT_YET = {c.title for c in CASES} - {"Pattern"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            c,
-            id=c.title,
-            marks=[pytest.mark.xfail(reason="issue 13 items 1, 3")] if c.title in NOT_YET else [],
-        )
-        for c in CASES
-    ],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.title for c in CASES])
 def test_window_at_1024x768(case: Case, diary: Path, start_app: Callable[[], App]) -> None:
     app = start_app()
     case.open(app)

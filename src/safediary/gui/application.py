@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from safediary.core import Vault
 from safediary.core.fsutil import make_private_dir
+from safediary.gui import window_rules
 from safediary.gui.icons import app_icon
 from safediary.gui.protection.quick_exit import Protection
 from safediary.gui.scripts import install_fonts
@@ -229,6 +230,7 @@ def run_gui(
     app.setOrganizationName("")
     app.setQuitOnLastWindowClosed(False)
     install_fonts()  # every script shows even on a host without these fonts
+    window_rules.install(app)  # fits the screen, cursor in the first field, no typing trap
     make_private_dir(location.root)
     controller = AppController(location)
     controller.protection.end_process = True  # quick exit ends the process at once

@@ -33,6 +33,7 @@ from safediary.gui.diary.model import (
     evidence_counts,
     load_ids,
 )
+from safediary.gui.flow_layout import flow_widget
 from safediary.gui.protection.quick_exit import QuickExitButton, QuickExitIndicator
 from safediary.gui.settings.preferences import DISGUISE_TITLE, Preferences
 from safediary.gui.widgets import PlainLabel, button
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
         self.lock_button = button("&Lock", "lockButton", "Lock", "Lock the diary now (Ctrl+L)")
         self.lock_button.clicked.connect(self.request_lock)
         self.quick_exit_button = QuickExitButton(self, on_click=self.quick_exit_requested.emit)
-        for w in (
+        actions = [
             self.new_button,
             self.report_button,
             self.people_button,
@@ -159,11 +160,12 @@ class MainWindow(QMainWindow):
             self.help_button,
             self.settings_button,
             self.backup_button,
-        ):
-            row.addWidget(w)
-        row.addStretch(1)
-        row.addWidget(self.lock_button)
-        row.addWidget(self.quick_exit_button)
+        ]
+        # the actions wrap onto a second row on a small screen; Lock and Quick exit stay
+        # in the top-right corner, where every window has its Quick exit
+        row.addWidget(flow_widget(actions), 1, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.lock_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.quick_exit_button, 0, Qt.AlignmentFlag.AlignTop)
         return row
 
     def _filter_row(self) -> QHBoxLayout:
@@ -338,8 +340,11 @@ class MainWindow(QMainWindow):
 
     # -- dialogs ----------------------------------------------------------------
     def track(self, dialog: QWidget) -> QWidget:
-        """Remember an open dialog so locking can close it."""
-        self.dialogs = [d for d in self.dialogs if _alive(d)]
+        """Remember an open dialog so locking can close it (closed ones are let go)."""
+        for d in self.dialogs:
+            if _alive(d) and not d.isVisible():
+                d.deleteLater()  # closed: nothing may bring it back with its old contents
+        self.dialogs = [d for d in self.dialogs if _alive(d) and d.isVisible()]
         self.dialogs.append(dialog)
         return dialog
 
@@ -348,7 +353,7 @@ class MainWindow(QMainWindow):
 
         for d in self.dialogs:
             if (
-                _alive(d)
+                _showing(d)  # a closed editor stays alive, hidden: open a new one instead
                 and isinstance(d, IncidentEditor)
                 and incident_id is not None
                 and d.incident_id == incident_id
@@ -376,7 +381,7 @@ class MainWindow(QMainWindow):
         from safediary.gui.messages.window import MessagesWindow
 
         for d in self.dialogs:
-            if _alive(d) and isinstance(d, MessagesWindow):
+            if _showing(d) and isinstance(d, MessagesWindow):
                 d.raise_()
                 d.activateWindow()
                 return d
@@ -618,3 +623,8 @@ def _alive(widget: QWidget) -> bool:
     from shiboken6 import isValid
 
     return isValid(widget)
+
+
+def _showing(widget: QWidget) -> bool:
+    """Open on screen (a closed dialog may still exist, hidden)."""
+    return _alive(widget) and widget.isVisible()

@@ -22,6 +22,7 @@ from shiboken6 import isValid
 
 from safediary.core import Vault
 from safediary.gui.protection import clipboard as clip
+from safediary.gui.protection import quick_exit as quick_exit_module
 from safediary.gui.protection.quick_exit import (
     AfterExit,
     AfterExitKind,
@@ -204,6 +205,19 @@ def test_other_key_between_presses_starts_again(
     assert recorder.statuses == [0]
 
 
+def test_a_key_whose_release_never_arrived_does_not_block_shift(
+    quick: QuickExit, recorder: ExitRecorder, window: QMainWindow, monkeypatch
+) -> None:
+    """Enter in a file chooser closes it on the press: its release goes to no widget."""
+    field = window.field  # type: ignore[attr-defined]
+    QTest.keyPress(field, Qt.Key.Key_Return)  # the release is lost with the closed dialog
+    clock = [quick_exit_module.time.monotonic() + 2.0]  # a moment later: not held any more
+    monkeypatch.setattr(quick_exit_module.time, "monotonic", lambda: clock[0])
+    for _ in range(3):
+        shift(field)
+    assert recorder.statuses == [0]
+
+
 def test_ctrl_shift_does_not_count(
     quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
 ) -> None:
@@ -352,6 +366,21 @@ def test_shift_three_times_in_the_app_with_an_editor_open(qtbot, opened) -> None
     assert not main.isVisible() and not editor.isVisible()
     with Vault.unlock(vault.folder, PASSPHRASE) as again:  # what was saved is still there
         assert again.incidents.count() == 1
+
+
+def test_quick_exit_keeps_unsaved_writing_as_a_draft(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    controller, vault, exits = opened
+    editor = controller.main_window.open_editor(None)
+    qtbot.waitExposed(editor)
+    editor.description.setPlainText("He was outside the school gate again.")
+    for _ in range(3):
+        shift(editor.description)
+    assert exits == [0] and vault.is_locked
+    quick = controller.protection.quick_exit
+    assert quick.timings["drafts"] - quick.timings["hidden"] < 0.05  # read, not yet written
+    with Vault.unlock(vault.folder, PASSPHRASE) as again:  # kept, encrypted, for next time
+        drafts = [again.drafts.load(key) for key in again.drafts.keys()]  # noqa: SIM118
+    assert any("outside the school gate" in str(d) for d in drafts)
 
 
 @pytest.mark.parametrize(

@@ -265,9 +265,7 @@ def verify_text(report: Any) -> str:
             f"Everything checked out. Your {entries}, their full history ({versions}) and "
             f"{files} are complete and unchanged.\n\n"
             f"Fingerprint of your diary: {report.fingerprint}\n"
-            "This long number is a check number worked out from everything in the diary; "
-            "reports print it on every page, so a reader can see a report matches it. It "
-            "covers every entry and its versions, the people, the evidence records with "
+            "It covers every entry and its versions, the people, the evidence records with "
             "their descriptions and links, court orders, checklist answers and imported "
             "messages: it changes if any of them changes. The times it records come from "
             "this computer's clock." + notes
@@ -503,11 +501,11 @@ class BackupReminder(QWidget):
 
 
 def install_reminder(window: Any, days: int) -> BackupReminder | None:
-    """Show the reminder banner at the top of ``window`` (a MainWindow) if a backup is due."""
+    """Show the reminder banner under the actions of ``window`` (a MainWindow) if one is due."""
     vault = window.vault
     if vault.is_locked or not backup_due(vault, days):
         return None
     banner = BackupReminder(vault, window.open_backup)
     layout = window.centralWidget().layout()
-    layout.insertWidget(0, banner)
+    layout.insertWidget(1, banner)  # below the actions: Quick exit stays in the top-right corner
     return banner

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -201,7 +202,6 @@ class ChecklistDialog(SafeDialog):
         self._dirty = False
         self._loading = False
         self._closing_quietly = False
-        self._shown = False
         self.sets: list[tuple[int, ChecklistAnswers]] = []
         self.setObjectName("checklistDialog")
         self.setWindowTitle("Safety checklist")
@@ -215,6 +215,10 @@ class ChecklistDialog(SafeDialog):
         top.addWidget(self.quick_exit, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
+        self.source_label = PlainLabel(SOURCE_NOTE)
+        self.source_label.setObjectName("sourceNote")
+        self.source_label.setAccessibleName("Where these questions come from")
+        outer.addWidget(self.source_label)
         intro = PlainLabel(INTRO)
         intro.setObjectName("checklistIntro")
         outer.addWidget(intro)
@@ -297,13 +301,6 @@ class ChecklistDialog(SafeDialog):
             block.changed.connect(self._answers_changed)
             self.blocks[question.id] = block
             column.addWidget(block)
-        # Where the questions come from (S-DASH, ACPO …): after them, not above them,
-        # so a frightened person starts with the questions, not with acronyms.
-        column.addWidget(heading("Where these questions come from", inner, size=11))
-        self.source_label = PlainLabel(SOURCE_NOTE)
-        self.source_label.setObjectName("sourceNote")
-        self.source_label.setAccessibleName("Where these questions come from")
-        column.addWidget(self.source_label)
         column.addStretch(1)
         self.questions_scroll = QScrollArea()
         self.questions_scroll.setObjectName("checklistQuestions")
@@ -489,28 +486,23 @@ class ChecklistDialog(SafeDialog):
         except (VaultError, AttributeError):
             return None
 
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        """Unsaved new answers as (draft key, data), without writing anything (quick exit)."""
+        if not (self._editing and self._dirty) or self.vault.is_locked:
+            return None
+        answers = self.current_answers()
+        return DRAFT_KEY, {
+            "answers": {k: v.value for k, v in answers.answers.items()},
+            "notes": answers.notes,
+        }
+
     def keep_draft(self) -> None:
         """Keep unsaved new answers, encrypted, so closing or locking loses nothing."""
-        if not (self._editing and self._dirty) or self.vault.is_locked:
+        draft = self.unsaved_draft()
+        if draft is None:
             return
-        try:
-            answers = self.current_answers()
-            self.vault.drafts.save(
-                DRAFT_KEY,
-                {
-                    "answers": {k: v.value for k, v in answers.answers.items()},
-                    "notes": answers.notes,
-                },
-            )
-        except VaultError:
-            pass
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown:  # start on the first question, not on the quick exit button
-            self._shown = True
-            first = self.blocks[QUESTIONS[0].id]
-            (first.group.checkedButton() or first.buttons[Answer.YES]).setFocus()
+        with contextlib.suppress(VaultError):
+            self.vault.drafts.save(*draft)
 
     def force_close(self) -> None:
         """Close without questions (the diary is locking; the draft is already kept)."""

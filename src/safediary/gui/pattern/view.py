@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -381,7 +380,6 @@ class PatternView(SafeDialog):
         self.vault = vault
         self.today = today
         self.summary: PatternSummary | None = None
-        self._shown = False
         self.setObjectName("patternView")
         self.setWindowTitle("Pattern of behaviour")
         self.setAccessibleName("Pattern of behaviour")
@@ -478,12 +476,6 @@ class PatternView(SafeDialog):
         caption.setBuddy(value)
         grid.addWidget(value, row, 1)
         return value
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown:  # start on the tick box, not on the quick exit button
-            self._shown = True
-            self.private_box.setFocus()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

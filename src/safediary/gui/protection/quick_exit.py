@@ -54,7 +54,12 @@ from safediary.host.sandbox import kill_all as kill_decoders
 WINDOW_MS = 5000
 PRESSES = 3
 LOCK_DEADLINE_S = 0.6
+HELD_KEY_S = 0.7  # a key unseen for longer than this is not held (keyboards repeat at 0.5 s)
 
+QUICK_EXIT_DESCRIPTION = (
+    "Hides every window, locks the diary and closes the app at once. It never takes the "
+    "keyboard focus, so typing cannot press it: press Shift three times, or click it."
+)
 TOOLTIP = "Leave this app at once (or press Shift three times)"
 _POINTER_EVENTS = (
     QEvent.Type.MouseButtonPress,
@@ -163,9 +168,11 @@ class QuickExit(QObject):
         self._last_press = 0.0
         self._shift_down = False
         self._shift_clean = False
-        self._others_down: set[int] = set()
+        # other keys held down, with when they were last seen (press or auto-repeat)
+        self._others_down: dict[int, float] = {}
         self._running = False
         self.timings: dict[str, float] = {}
+        self.drafts: list[tuple[str, dict[str, object]]] = []
         self._reset_timer = QTimer(self)
         self._reset_timer.setSingleShot(True)
         self._reset_timer.timeout.connect(self.reset)
@@ -214,24 +221,39 @@ class QuickExit(QObject):
     # state changes below are idempotent, so repeats of the same event change nothing.
     def _key_press(self, event: QKeyEvent) -> bool:
         if event.isAutoRepeat():
+            if event.key() in self._others_down:  # still held: the system repeats it
+                self._others_down[event.key()] = time.monotonic()
             return False
         if event.key() == Qt.Key.Key_Shift:
             if not self._shift_down:
                 self._shift_down = True
-                self._shift_clean = not self._others_down and not (
+                self._shift_clean = not self._other_key_held() and not (
                     event.modifiers() & _OTHER_MODIFIERS
                 )
         else:
-            self._others_down.add(event.key())
+            self._others_down[event.key()] = time.monotonic()
             self._shift_clean = False
             self.reset()
         return False
+
+    def _other_key_held(self) -> bool:
+        """Another key is down, going by its press or repeat in the last moment.
+
+        A key whose release never reached the app (Enter closing a file chooser on the
+        press) would otherwise count as held for ever and Shift×3 would never work again.
+        A key really held down repeats (after ~0.5 s) or was pressed just now.
+        """
+        now = time.monotonic()
+        for key, seen in list(self._others_down.items()):
+            if now - seen > HELD_KEY_S:
+                del self._others_down[key]
+        return bool(self._others_down)
 
     def _key_release(self, event: QKeyEvent) -> bool:
         if event.isAutoRepeat():
             return False
         if event.key() != Qt.Key.Key_Shift:
-            self._others_down.discard(event.key())
+            self._others_down.pop(event.key(), None)
             return False
         if not self._shift_down:
             return False
@@ -261,6 +283,8 @@ class QuickExit(QObject):
         start = time.perf_counter()
         hide_all_windows(self._app)
         self.timings["hidden"] = time.perf_counter() - start
+        self.drafts = collect_drafts(self._app)  # read from the hidden windows, not yet written
+        self.timings["drafts"] = time.perf_counter() - start
         self._reset_timer.stop()
         with contextlib.suppress(Exception):
             self.triggered.emit()
@@ -320,6 +344,25 @@ def hide_all_windows(app: QApplication | None = None) -> None:
     # queued slot that opens a modal dialog and stalls the exit in a nested loop.
 
 
+def collect_drafts(app: QApplication | None = None) -> list[tuple[str, dict[str, object]]]:
+    """Unsaved writing of every window, as (draft key, data), read on the GUI thread.
+
+    A window offers it through ``unsaved_draft()``. Nothing is written here: the lock
+    thread stores the drafts, encrypted, just before it drops the keys, within the
+    quick exit's deadline. A window whose draft cannot be read is left out (we leave).
+    """
+    found: list[tuple[str, dict[str, object]]] = []
+    for widget in QApplication.topLevelWidgets():
+        offer = getattr(widget, "unsaved_draft", None)
+        if not callable(offer):
+            continue
+        with contextlib.suppress(Exception):
+            draft = offer()
+            if draft is not None:
+                found.append(draft)
+    return found
+
+
 def trigger_quick_exit() -> None:
     """Run the installed quick exit; without one, hide everything and end the process."""
     current = QuickExit.current()
@@ -352,14 +395,14 @@ class QuickExitButton(QPushButton):
         self._label = text
         self.setObjectName("quickExitButton")
         self.setAccessibleName("Quick exit")
-        self.setAccessibleDescription(
-            "Hides every window, locks the diary and closes the app at once."
-        )
+        self.setAccessibleDescription(QUICK_EXIT_DESCRIPTION)
         self.setToolTip(TOOLTIP)
         self.setAutoDefault(False)
         self.setDefault(False)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Never the keyboard focus: a space typed into a window that had just opened
+        # once pressed it and threw away what the person was writing.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         click = on_click or trigger_quick_exit
         self.clicked.connect(lambda: click())
         self._fit_width()
@@ -530,6 +573,9 @@ class Protection(QObject):
         with contextlib.suppress(AttributeError):
             c.vault = None  # type: ignore[attr-defined]
         if vault is not None:
+            for key, data in self.quick_exit.drafts:  # unsaved writing, kept encrypted
+                with contextlib.suppress(Exception):
+                    vault.drafts.save(key, data)
             with contextlib.suppress(Exception):
                 vault.lock()
         discard = getattr(getattr(c, "start_window", None), "discard", None)
