@@ -6,6 +6,8 @@ stays visible on a second row instead of pushing Lock and Quick exit off the scr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
@@ -26,10 +28,10 @@ class FlowLayout(QLayout):
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     # -- sizes ----------------------------------------------------------------------------
@@ -93,7 +95,7 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + margins.bottom()
 
 
-def flow_widget(widgets: list[QWidget], parent: QWidget | None = None) -> QWidget:
+def flow_widget(widgets: Sequence[QWidget], parent: QWidget | None = None) -> QWidget:
     """A widget holding ``widgets`` in a :class:`FlowLayout` that grows in height to fit."""
     holder = QWidget(parent)
     layout = FlowLayout(holder)

@@ -272,7 +272,7 @@ def write_bundle(
         vault,
         options,
         cancel=cancel,
-        check_progress=lambda done, total: report(_CHECKED * done // max(1, total)),
+        check_progress=lambda done, total: report(_CHECKED * done // max(1, total or 0)),
     )
     target = _target(dest, data.generated_at)
     zip_path = target.with_name(target.name + ".zip") if make_zip else None

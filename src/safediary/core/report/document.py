@@ -277,7 +277,7 @@ def render_report(
         vault,
         options,
         cancel=tracker.check,
-        check_progress=lambda done, total: tracker.report(_CHECKED * done // max(1, total)),
+        check_progress=lambda done, total: tracker.report(_CHECKED * done // max(1, total or 0)),
     )
     return render_data(vault, data, progress=progress, cancel=cancel)
 

@@ -330,7 +330,7 @@ class Vault:
         new_passphrase: str,
         *,
         kdf: KdfParams | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: ProgressFn | None = None,
     ) -> str:
         """Replace the master key; return the new recovery key (show it once).
 

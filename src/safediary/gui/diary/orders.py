@@ -131,16 +131,18 @@ class OrderForm(RecordForm):
                 self.message.setText(f"Saved {versions} times; every version is kept.")
 
     def store(self) -> object:
-        values = {
-            "court": self.court.text(),
-            "reference": self.reference.text(),
-            "made_on": self.made_on.value(),
-            "expires_on": self.expires_on.value(),
-            "conditions": self.conditions.toPlainText(),
-        }
+        court, reference = self.court.text(), self.reference.text()
+        made_on, expires_on = self.made_on.value(), self.expires_on.value()
+        conditions = self.conditions.toPlainText()
         if self.order_id is None:
-            return self.vault.orders.add(self.kind.currentData(), **values)
-        return self.vault.orders.update(self.order_id, kind=self.kind.currentData(), **values)
+            return self.vault.orders.add(
+                self.kind.currentData(), court=court, reference=reference, made_on=made_on,
+                expires_on=expires_on, conditions=conditions,
+            )
+        return self.vault.orders.update(
+            self.order_id, kind=self.kind.currentData(), court=court, reference=reference,
+            made_on=made_on, expires_on=expires_on, conditions=conditions,
+        )
 
 
 class OrdersDialog(RecordListDialog):

@@ -76,13 +76,12 @@ class FirstRunWindow(QWidget):
         self.pages.addWidget(self._passphrase_page())
         # This is a window, not a dialog: its "default" button does not answer Enter.
         # Only on the welcome page: later pages' fields handle Enter themselves.
-        self._enter_keys = [
-            QShortcut(QKeySequence(key), self, activated=self._enter_pressed)
-            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ]
-        self.pages.currentChanged.connect(
-            lambda index: [k.setEnabled(index == 0) for k in self._enter_keys]
-        )
+        self._enter_keys = []
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(self._enter_pressed)
+            self._enter_keys.append(shortcut)
+        self.pages.currentChanged.connect(self._enter_on_welcome_only)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -132,6 +131,10 @@ class FirstRunWindow(QWidget):
         dialog.unlocked.connect(self.opened.emit)
         dialog.show()
         return dialog
+
+    def _enter_on_welcome_only(self, index: int) -> None:
+        for shortcut in self._enter_keys:
+            shortcut.setEnabled(index == 0)
 
     def _enter_pressed(self) -> None:
         """Enter on the welcome page sets up the diary (or opens the focused backup button)."""
