@@ -6,7 +6,7 @@ import importlib.util
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -98,7 +98,12 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self.refresh)
         self._shortcuts()
-        self.refresh()
+        # Open at once even with 100,000 entries: the first screenful and the count
+        # now, the full ordered list a moment later.
+        self._listed_all = False
+        self.refresh(first_page=True)
+        self.table.viewport().installEventFilter(self)  # the rest after the first paint
+        QTimer.singleShot(500, self, self._list_all)  # (or soon, if never shown)
         if self.vault.drafts.keys():
             QTimer.singleShot(0, self._offer_drafts)
         QTimer.singleShot(0, self._remind_backup)
@@ -276,15 +281,29 @@ class MainWindow(QMainWindow):
             kind=self.kind_box.currentData(),
         )
 
-    def refresh(self, select_id: int | None = None) -> None:
-        """Reload the list for the current search and filters."""
+    def refresh(self, select_id: int | None = None, *, first_page: bool = False) -> None:
+        """Reload the list for the current search and filters.
+
+        ``first_page`` lists only the first screenful (and counts the rest) when nothing
+        is filtered, so the window paints at once; a plain ``refresh`` follows.
+        """
         if self.vault.is_locked:
             return
         self._search_timer.stop()
         query = self.query()
-        ids = load_ids(self.vault, query)  # entries are decoded only as rows come into sight
-        self.model.set_rows(ids, self.vault.incidents.get_many, evidence_counts(self.vault))
         total = self.vault.incidents.count()
+        rows: int | None = None
+        if first_page and not query.filtered:
+            ids = self.vault.incidents.ids(
+                newest_first=query.newest_first, limit=IncidentTableModel.PAGE
+            )
+            rows = total
+        else:  # entries are decoded only as rows come into sight
+            ids = load_ids(self.vault, query)
+            self._listed_all = True
+        self.model.set_rows(
+            ids, self.vault.incidents.get_many, evidence_counts(self.vault), total=rows
+        )
         if total == 0:
             text = "Nothing written down yet. Press “New entry…” to write the first one."
         elif query.filtered:
@@ -302,6 +321,17 @@ class MainWindow(QMainWindow):
             if row >= 0:
                 self.table.selectRow(row)
                 self.table.scrollTo(self.model.index(row, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            QTimer.singleShot(0, self, self._list_all)
+        return super().eventFilter(watched, event)
+
+    def _list_all(self) -> None:
+        """After the first screenful was painted: the whole ordered list (once)."""
+        self.table.viewport().removeEventFilter(self)
+        if not self._listed_all:
+            self.refresh()
 
     def focus_search(self) -> None:
         self.search_field.setFocus()

@@ -444,18 +444,21 @@ class Incidents:
         kinds: Iterable[str] | None = None,
         include_private: bool = True,
         person_id: int | None = None,
+        limit: int | None = None,
     ) -> builtins.list[int]:
         """The ids :meth:`list` would return, in the same order, without decoding any entry.
 
         Cheap even for 100,000 entries (it reads an index), so a list view can ask for
         the entries themselves only as rows come into sight (:meth:`get_many`).
+        ``limit`` keeps only the first ones (a window's first screenful).
         """
         where, params = self._filters(start, end, include_private, person_id, kinds)
         order = "DESC" if newest_first else "ASC"
-        rows = self._db.query(
-            f"SELECT id FROM incidents{where} ORDER BY occurred_utc {order}, number {order}",
-            params,
-        )
+        sql = f"SELECT id FROM incidents{where} ORDER BY occurred_utc {order}, number {order}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._db.query(sql, params)
         return [r[0] for r in rows]
 
     @staticmethod

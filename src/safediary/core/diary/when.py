@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from safediary.core.errors import InvalidInput
+from safediary.core.wording import WEEKDAY_NAMES
 
 MONTHS = {
     name: number
@@ -41,6 +42,10 @@ _TIME = re.compile(
 _NUMERIC = re.compile(r"(?P<d>\d{1,2})[/.\-](?P<mo>\d{1,2})(?:[/.\-](?P<y>\d{4}|\d{2}))?(?!\d)")
 _WORDS = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mo>[a-z]+)\.?(?:\s+(?P<y>\d{4}))?")
 EXAMPLE = "28/11/2026 21:40"
+_FULL_MONTHS = tuple(
+    max(names, key=len).capitalize()
+    for names in ([n for n, m in MONTHS.items() if m == month] for month in range(1, 13))
+)
 
 
 def format_when(moment: datetime) -> str:
@@ -50,9 +55,13 @@ def format_when(moment: datetime) -> str:
 
 
 def describe_when(moment: datetime) -> str:
-    """'Saturday 28 November 2026 at 21:40', to show how a typed time was read."""
+    """'Saturday 28 November 2026 at 21:40', to show how a typed time was read.
+
+    Names come from here, not strftime, which follows the computer's language.
+    """
     local = moment.astimezone()
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    weekday = WEEKDAY_NAMES[local.weekday()]
+    return f"{weekday} {local.day} {_month_name(local.month)} {local.year} at {local:%H:%M}"
 
 
 def parse_when(text: str, *, now: datetime) -> datetime:
@@ -103,7 +112,7 @@ def _read_date(text: str, today: date) -> tuple[date | None, str]:
 
 
 def _month_name(month: int) -> str:
-    return date(2000, month, 1).strftime("%B")
+    return _FULL_MONTHS[month - 1]
 
 
 def _year(text: str | None, today: date) -> int:

@@ -113,6 +113,7 @@ class IncidentTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._ids: list[int] = []
+        self._total = 0
         self._fetch: Callable[[Sequence[int]], list[Incident]] = lambda ids: []
         self._pages: OrderedDict[int, list[tuple[Incident, tuple[str, ...]]]] = OrderedDict()
         self._counts: dict[int, int] = {}
@@ -124,9 +125,15 @@ class IncidentTableModel(QAbstractTableModel):
         ids: Sequence[int],
         fetch: Callable[[Sequence[int]], list[Incident]],
         counts: dict[int, int],
+        total: int | None = None,
     ) -> None:
-        """Show these incident ids; ``fetch(ids)`` returns the entries for a page of them."""
+        """Show these incident ids; ``fetch(ids)`` returns the entries for a page of them.
+
+        ``total`` (more than ``len(ids)``) shows that many rows when only the first ids
+        are known yet; the rest stay blank until the next ``set_rows``.
+        """
         self.beginResetModel()
+        self._total = max(len(ids), total or 0)
         self._ids = list(ids)
         self._fetch = fetch
         self._counts = counts
@@ -166,6 +173,8 @@ class IncidentTableModel(QAbstractTableModel):
         )
 
     def _row(self, row: int) -> tuple[Incident, tuple[str, ...]]:
+        if row >= len(self._ids):  # counted, not listed yet (the window's first moment)
+            return _missing(0), self._text(None)
         return self._page(row // self.PAGE)[row % self.PAGE]
 
     def _row_text(self, row: int) -> tuple[str, ...]:
@@ -175,7 +184,7 @@ class IncidentTableModel(QAbstractTableModel):
         return self._row(row)[0]
 
     def incident_id(self, row: int) -> int:
-        return self._ids[row]
+        return self._ids[row] if row < len(self._ids) else -1
 
     def row_of(self, incident_id: int) -> int:
         try:
@@ -189,7 +198,7 @@ class IncidentTableModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -208,7 +217,7 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return self._ids[row]
+            return self.incident_id(row)
         return None
 
     def headerData(
