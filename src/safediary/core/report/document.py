@@ -42,6 +42,7 @@ from safediary.core.report.data import (
     fmt_datetime,
     select_incidents,
 )
+from safediary.core.report.flow import Lazy
 from safediary.core.report.text import (
     INK,
     MONO,
@@ -79,7 +80,6 @@ _PAPER = {"A4": A4, "Letter": LETTER}
 PROGRESS_TOTAL = 1000
 _CHECKED = 120  # vault.verify() before anything else
 _GATHERED = 150
-_STORY_BUILT = 250
 
 
 class _Progress:
@@ -196,19 +196,21 @@ class _Footer:
 
 
 class _Doc(BaseDocTemplate):
-    """Counts laid-out flowables for progress, adds bookmarks, notes entry pages, cancels."""
+    """Expands lazy parts of the story, adds bookmarks, notes entry pages, cancels."""
 
-    def __init__(self, buffer: io.BytesIO, tracker: _Progress, count: int, **kw: Any) -> None:
+    def __init__(self, buffer: io.BytesIO, tracker: _Progress, **kw: Any) -> None:
         super().__init__(buffer, **kw)
         self._tracker = tracker
-        self._count = max(1, count)
-        self._done = 0
         self.page_refs: dict[str, int] = {}
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        while flowables and isinstance(flowables[0], Lazy):
+            flowables[0:1] = flowables[0].make()
+        if flowables:
+            super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable: Flowable) -> None:
-        self._done += 1
-        span = PROGRESS_TOTAL - _STORY_BUILT - 10
-        self._tracker.report(_STORY_BUILT + span * min(self._done, self._count) // self._count)
+        self._tracker.check()
         outline = getattr(flowable, "outline", None)
         if outline is not None:
             title, key, level = outline
@@ -222,12 +224,14 @@ class _Doc(BaseDocTemplate):
 def _story(
     data: ReportData, st: Styles, width: float, height: float, tracker: _Progress
 ) -> list[Flowable]:
+    # the log's rows and the entries are made as layout reaches them: they are the work
     ticks = {"n": 0}
-    total = max(1, len(data.incidents))
+    total = max(1, 2 * len(data.incidents))
+    span = PROGRESS_TOTAL - _GATHERED - 10
 
     def tick() -> None:
         ticks["n"] += 1
-        tracker.report(_GATHERED + (_STORY_BUILT - _GATHERED) * ticks["n"] // total)
+        tracker.report(_GATHERED + span * min(ticks["n"], total) // total)
 
     story: list[Flowable] = []
     story += sections.cover(data, st, width)
@@ -239,7 +243,7 @@ def _story(
     story.append(PageBreak())
     story += about.about_section(data, st)
     story.append(PageBreak())
-    story += sections.log_section(data, st, width, height)
+    story += sections.log_section(data, st, width, height, tick)
     story.append(PageBreak())
     story += entries.entries_section(data, st, width, tick)
     story.append(PageBreak())
@@ -304,7 +308,6 @@ def render_data(
     doc = _Doc(
         buffer,
         tracker,
-        len(story),
         pagesize=(page_width, page_height),
         leftMargin=MARGIN,
         rightMargin=MARGIN,

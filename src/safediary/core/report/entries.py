@@ -27,7 +27,7 @@ from safediary.core.report.data import (
     fmt_datetime,
     fmt_when,
 )
-from safediary.core.report.flow import JpegImage, entry_key, heading, link
+from safediary.core.report.flow import JpegImage, Lazy, entry_key, heading, link
 from safediary.core.report.sections import kinds_text
 from safediary.core.report.summary import breached_order, order_title
 from safediary.core.report.text import (
@@ -62,17 +62,28 @@ def _left_out_field(name: str, data: ReportData) -> bool:
     return False
 
 
+#: Entries made at a time as layout reaches them (see :class:`Lazy`).
+BATCH = 25
+
+
 def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> Story:
     story: Story = [heading("The entries in full", st.h1, "entries")]
     if not data.incidents:
         return [*story, Paragraph("There are no entries in this report.", st.body)]
-    for index, incident in enumerate(data.incidents):
-        if index:
-            story.append(Spacer(1, 12))
-            story.append(CondPageBreak(140))
-        story += _entry(incident, data, st, width)
-        tick()
-    return story
+
+    def batch(start: int) -> Story:
+        out: Story = []
+        for index in range(start, min(start + BATCH, len(data.incidents))):
+            if index:
+                out.append(Spacer(1, 12))
+                out.append(CondPageBreak(140))
+            out += _entry(data.incidents[index], data, st, width)
+            tick()
+        if start + BATCH < len(data.incidents):
+            out.append(Lazy(lambda: batch(start + BATCH)))
+        return out
+
+    return [*story, Lazy(lambda: batch(0))]
 
 
 def _entry_header(incident: Incident, st: Styles) -> Flowable:

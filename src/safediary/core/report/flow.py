@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 
 from PIL import Image as PILImage
 from reportlab.lib.styles import ParagraphStyle
@@ -19,6 +20,24 @@ def heading(text: str, style: ParagraphStyle, key: str, level: int = 0) -> Flowa
     para.outline = (text, key, level)  # read by the document
     para.keepWithNext = 1
     return para
+
+
+class Lazy(Flowable):
+    """A placeholder the document replaces by ``make()``'s flowables when layout reaches it.
+
+    A long section (the log, the entries) is made a page or a few entries at a time, so
+    the flowables of 10,000 entries never all exist at once; laid-out ones are let go.
+    """
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:  # never drawn: the document expands it first
+        pass
 
 
 def link(text_markup: str, key: str) -> str:

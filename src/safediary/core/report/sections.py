@@ -7,7 +7,7 @@ Paragraph markup and splits long text so it can flow across pages.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from safediary.core.report.data import (
     fmt_datetime,
     fmt_weekday,
 )
-from safediary.core.report.flow import entry_key, heading, link
+from safediary.core.report.flow import Lazy, entry_key, heading, link
 from safediary.core.report.text import (
     ACCENT,
     RULE,
@@ -300,8 +300,13 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
 # ----------------------------------------------------------------------------- log
 
 
-def log_section(data: ReportData, st: Styles, width: float, height: float) -> Story:
-    """The log table, starting on a new page of ``height`` points of frame."""
+def log_section(
+    data: ReportData, st: Styles, width: float, height: float, tick: Tick | None = None
+) -> Story:
+    """The log table, starting on a new page of ``height`` points of frame.
+
+    Rows are made a page at a time as layout reaches them (``tick`` after each row).
+    """
     intro: Story = [
         heading("Chronological log", st.h1, "log"),
         Paragraph(
@@ -325,7 +330,6 @@ def log_section(data: ReportData, st: Styles, width: float, height: float) -> St
         "Reported",
     )
     header = [_Cell(h, st.cell_head) for h in heads]
-    rows = [_log_row(incident, data, st) for incident in data.incidents]
     # the number column fits the longest number on one line ("1000" must not wrap)
     longest = max(len(str(i.number)) for i in data.incidents)
     number_w = stringWidth("0" * max(3, longest), SANS_BOLD, st.cell.fontSize)
@@ -334,7 +338,9 @@ def log_section(data: ReportData, st: Styles, width: float, height: float) -> St
     rest = width - number_w
     widths = [number_w, *(rest * f / sum(fractions) for f in fractions)]
     used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
-    return intro + _paged_table(header, rows, widths, height - used, height)
+    rows = (_log_row(incident, data, st) for incident in data.incidents)
+    pages = _TablePages(header, rows, widths, height, tick)
+    return [*intro, Lazy(lambda: pages.next_page(height - used))]
 
 
 #: Table cells: a paragraph that remembers its last layout (the log measures each
@@ -349,32 +355,53 @@ def _row_height(row: list[Any], widths: Sequence[float]) -> float:
     return tallest + _CELL_PAD_TOP + _CELL_PAD_BOTTOM
 
 
-def _paged_table(
-    header: list[Any], rows: list[list[Any]], widths: Sequence[float], first: float, page: float
-) -> Story:
-    """A long table cut into one table per page, each with the header row.
+class _TablePages:
+    """A long table cut into one table per page, each with the header row, made a page
+    at a time.
 
     Row heights are measured once here, so a thousand-row table costs a thousand
     row layouts rather than one per row per page (reportlab re-measures the rest
     of a table each time it splits one). If a measure were ever off, reportlab
     still splits the table itself, so nothing is lost.
     """
-    head_h = _row_height(header, widths)
-    story: Story = []
-    chunk: list[list[Any]] = []
-    chunk_heights: list[float] = []
-    room = first - head_h - 1
-    for row in rows:
-        row_h = _row_height(row, widths)
-        if chunk and row_h > room:
-            story += [grid([header, *chunk], widths, [head_h, *chunk_heights]), PageBreak()]
-            chunk, chunk_heights = [], []
-            room = page - head_h - 1
-        chunk.append(row)
-        chunk_heights.append(row_h)
-        room -= row_h
-    story.append(grid([header, *chunk], widths, [head_h, *chunk_heights]))
-    return story
+
+    def __init__(
+        self,
+        header: list[Any],
+        rows: Iterator[list[Any]],
+        widths: Sequence[float],
+        page: float,
+        tick: Tick | None,
+    ) -> None:
+        self.header = header
+        self.rows = rows
+        self.widths = widths
+        self.page = page
+        self.tick = tick
+        self.head_h = _row_height(header, widths)
+        self.pending: tuple[list[Any], float] | None = None
+
+    def next_page(self, room: float) -> Story:
+        chunk: list[list[Any]] = []
+        heights: list[float] = []
+        room -= self.head_h + 1
+        while True:
+            if self.pending is None:
+                row = next(self.rows, None)
+                if row is None:
+                    break
+                self.pending = (row, _row_height(row, self.widths))
+                if self.tick is not None:
+                    self.tick()
+            row, row_h = self.pending
+            if chunk and row_h > room:
+                table = grid([self.header, *chunk], self.widths, [self.head_h, *heights])
+                return [table, PageBreak(), Lazy(lambda: self.next_page(self.page))]
+            chunk.append(row)
+            heights.append(row_h)
+            room -= row_h
+            self.pending = None
+        return [grid([self.header, *chunk], self.widths, [self.head_h, *heights])]
 
 
 def _flat(text: str) -> str:
