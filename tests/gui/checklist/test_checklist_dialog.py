@@ -213,3 +213,14 @@ def test_close_button_and_escape_close_it(qtbot: QtBot, vault: Vault) -> None:
     again = _open(qtbot, vault)
     qtbot.keyClick(again, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not again.isVisible(), timeout=1000)
+
+
+def test_the_source_and_its_acronyms_come_after_the_questions(qtbot: QtBot, vault: Vault) -> None:
+    """Issue 13 item 12: S-DASH/ACPO at the very top, before any question."""
+    dialog = _open(qtbot, vault)
+    first = dialog.blocks[next(iter(dialog.blocks))]
+    source = dialog.source_label
+    assert source.parentWidget() is first.parentWidget()  # in the questions' scroll area
+    assert source.mapTo(dialog, source.rect().topLeft()).y() > first.mapTo(
+        dialog, first.rect().topLeft()
+    ).y()

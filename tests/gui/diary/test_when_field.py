@@ -69,3 +69,14 @@ def test_a_future_time_is_warned_about_but_saved(qtbot, editor: IncidentEditor, 
     assert "in the future" in editor.occurred_at.reading.text()
     assert editor.save()
     assert vault.incidents.count() == 1
+
+
+def test_every_kind_is_visible_at_1024_pixels(qtbot, editor: IncidentEditor) -> None:
+    """Issue 13 item 12: the third column of behaviour kinds was cut off."""
+    editor.resize(1000, 700)
+    qtbot.wait(50)
+    area = editor.tabs.widget(0)
+    viewport = area.viewport()
+    for kind, box in editor.kind_boxes.items():
+        right = box.mapTo(viewport, box.rect().topRight()).x()
+        assert right <= viewport.width(), kind

@@ -98,3 +98,18 @@ def test_chooser_starts_in_pictures_and_lists_removable_drives(tmp_path: Path) -
     assert widgets.evidence_places(home, "nobody-here")[0] == home / "Downloads"
     if Path("/mnt").is_dir():
         assert Path("/mnt") in places
+
+
+def test_the_check_number_is_explained_in_words(qtbot, vault: Vault, tmp_path: Path) -> None:
+    """Issue 13 item 12: "SHA-256" and a 64-character number shown without a word."""
+    from PySide6.QtWidgets import QLabel
+
+    from safediary.gui.evidence.viewer import EvidenceViewer
+
+    src = tmp_path / "note.txt"
+    src.write_text("he was there")
+    viewer = EvidenceViewer(vault, vault.evidence.add_file(src).id)
+    qtbot.addWidget(viewer)
+    texts = [label.text() for label in viewer.findChildren(QLabel)]
+    assert "SHA-256:" not in texts and "Check number:" in texts
+    assert any("proves a copy is exact" in t for t in texts)

@@ -265,7 +265,9 @@ def verify_text(report: Any) -> str:
             f"Everything checked out. Your {entries}, their full history ({versions}) and "
             f"{files} are complete and unchanged.\n\n"
             f"Fingerprint of your diary: {report.fingerprint}\n"
-            "It covers every entry and its versions, the people, the evidence records with "
+            "This long number is a check number worked out from everything in the diary; "
+            "reports print it on every page, so a reader can see a report matches it. It "
+            "covers every entry and its versions, the people, the evidence records with "
             "their descriptions and links, court orders, checklist answers and imported "
             "messages: it changes if any of them changes. The times it records come from "
             "this computer's clock." + notes

@@ -215,10 +215,6 @@ class ChecklistDialog(SafeDialog):
         top.addWidget(self.quick_exit, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
-        self.source_label = PlainLabel(SOURCE_NOTE)
-        self.source_label.setObjectName("sourceNote")
-        self.source_label.setAccessibleName("Where these questions come from")
-        outer.addWidget(self.source_label)
         intro = PlainLabel(INTRO)
         intro.setObjectName("checklistIntro")
         outer.addWidget(intro)
@@ -301,6 +297,13 @@ class ChecklistDialog(SafeDialog):
             block.changed.connect(self._answers_changed)
             self.blocks[question.id] = block
             column.addWidget(block)
+        # Where the questions come from (S-DASH, ACPO …): after them, not above them,
+        # so a frightened person starts with the questions, not with acronyms.
+        column.addWidget(heading("Where these questions come from", inner, size=11))
+        self.source_label = PlainLabel(SOURCE_NOTE)
+        self.source_label.setObjectName("sourceNote")
+        self.source_label.setAccessibleName("Where these questions come from")
+        column.addWidget(self.source_label)
         column.addStretch(1)
         self.questions_scroll = QScrollArea()
         self.questions_scroll.setObjectName("checklistQuestions")

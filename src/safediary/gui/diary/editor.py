@@ -199,7 +199,8 @@ class IncidentEditor(SafeDialog):
     def _scroll(widget: QWidget) -> QScrollArea:
         area = QScrollArea()
         area.setWidgetResizable(True)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # as needed, never off: a form wider than a small screen scrolls, it is not cut off
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         area.setWidget(widget)
         return area
 
@@ -276,7 +277,7 @@ class IncidentEditor(SafeDialog):
             grid = QGridLayout(group)
             grid.setVerticalSpacing(2)
             kinds = [k for k in KINDS.values() if k.group == group_id]
-            per_column = (len(kinds) + 2) // 3
+            per_column = (len(kinds) + 1) // 2  # two columns: a third was cut off at 1024 px
             for i, kind in enumerate(kinds):
                 check = QCheckBox(kind.label)
                 check.setObjectName(f"kind_{kind.id}")

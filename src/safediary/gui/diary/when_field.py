@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from safediary.core.diary.when import EXAMPLE, describe_when, format_when, parse_when
@@ -40,11 +40,11 @@ class WhenField(QWidget):
         self.edit.setAccessibleDescription(
             f"Type the day first, then the month, then the time, like {EXAMPLE}"
         )
-        self.edit.setPlaceholderText(f"Day/month/year and time, like {EXAMPLE}")
-        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("M" * 16))
+        self.edit.setPlaceholderText(f"like {EXAMPLE}")
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("0" * 22))
         self.edit.textChanged.connect(self._update)
         self.edit.editingFinished.connect(self._tidy)
-        row.addWidget(self.edit, 1)
+        row.addWidget(self.edit)
         self.quick: list[QWidget] = []
         if quick_buttons:
             for text, name, action in (
@@ -57,12 +57,18 @@ class WhenField(QWidget):
                 b.clicked.connect(action)
                 row.addWidget(b)
                 self.quick.append(b)
+        row.addStretch(1)
         outer.addLayout(row)
         self.reading = PlainLabel("")
         self.reading.setObjectName("whenReading")
         self.reading.setAccessibleName(f"{accessible}: how it was read")
         outer.addWidget(self.reading)
         self._when: datetime | None = None
+        self._empty_text = (
+            "When did it happen? Type it, or press Now, Earlier today or Yesterday."
+            if quick_buttons
+            else f"Type when it ended, like {EXAMPLE}."
+        )
         self._update()
 
     # -- value ------------------------------------------------------------------
@@ -87,6 +93,11 @@ class WhenField(QWidget):
     def in_future(self) -> bool:
         return self._when is not None and self._when > now() + FUTURE_SLACK
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:  # a switched-off field says nothing
+            self.reading.setVisible(self.isEnabled())
+
     # -- behaviour --------------------------------------------------------------
     def _start_with(self, word: str) -> None:
         self.edit.setText(word)
@@ -100,7 +111,7 @@ class WhenField(QWidget):
         except InvalidInput as exc:
             self._when = None
             if not text.strip():
-                self._say("When did it happen? Type it, or press Now, Earlier today or Yesterday.")
+                self._say(self._empty_text)
             elif text.strip() in ("today", "yesterday"):
                 self._say(f"Now type the time, for example {text.strip()} 14:30.")
             else:

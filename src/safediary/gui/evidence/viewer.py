@@ -161,7 +161,7 @@ class EvidenceViewer(SafeDialog):
             ("imported", "Added to diary"),
             ("taken", "Photo taken"),
             ("camera", "Camera"),
-            ("sha256", "SHA-256"),
+            ("sha256", "Check number"),
         ):
             label = PlainLabel("")
             label.setAccessibleName(title)
@@ -169,6 +169,17 @@ class EvidenceViewer(SafeDialog):
             self.fields[key] = label
             form.addRow(f"{title}:", label)
         set_role(self.fields["sha256"], "mono")
+        self.fields["sha256"].setToolTip(
+            "A check number (its SHA-256) worked out from every byte of the file. Any change, "
+            "even one dot, gives a different number, so it proves a copy is exact."
+        )
+        form.addRow(
+            "",
+            PlainLabel(
+                "The check number proves a copy is exact: any change to the file gives "
+                "a different number."
+            ),
+        )
         self.verify_button = button(
             "Verify", "verifyButton", "Verify", "Check that the stored copy is exactly the original"
         )
@@ -441,7 +452,7 @@ class EvidenceViewer(SafeDialog):
         self.verify_button.setEnabled(True)
         if ok:
             self.verify_label.setText(
-                "OK: the stored copy is exactly the file you added (its SHA-256 matches)."
+                "OK: the stored copy is exactly the file you added (its check number matches)."
             )
         else:
             text = "Problem: the stored copy does not match what was added."

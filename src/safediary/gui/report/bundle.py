@@ -72,9 +72,10 @@ class BundleDialog(SafeDialog):
         disclosure.setObjectName("bundleDisclosure")
         contents = PlainLabel(
             "The folder will hold: the report (PDF); each evidence file named by its exhibit "
-            "mark, for example “RW-1 screenshot.png”; a list of the files with their SHA-256 "
-            "fingerprints (manifest.csv and manifest.json); and HOW-TO-VERIFY.txt, which "
-            "tells the officer how to check every file.",
+            "mark, for example “RW-1 screenshot.png”; a list of the files with their check "
+            "numbers, which prove each copy is exact (SHA-256 fingerprints, in manifest.csv "
+            "and manifest.json); and HOW-TO-VERIFY.txt, which tells the officer how to check "
+            "every file.",
             self,
         )
 

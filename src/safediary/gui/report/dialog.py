@@ -155,13 +155,13 @@ class ReportDialog(SafeDialog):
         self.export_button.setText("&Export data…")
         self.export_button.setAccessibleName("Export the data as CSV or JSON")
         self.export_button.setToolTip(
-            "Save the entries chosen here as a spreadsheet (CSV) or as JSON, "
-            "for an advocate or a solicitor"
+            "Save the entries chosen here as a spreadsheet (CSV), or as JSON (a form "
+            "that computer programs read), for an advocate or a solicitor"
         )
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         menu.addAction("As a spreadsheet (CSV)…", lambda: self.export_data("csv"))
-        menu.addAction("As JSON…", lambda: self.export_data("json"))
+        menu.addAction("For computer programs (JSON)…", lambda: self.export_data("json"))
         self.export_button.setMenu(menu)
         self.bundle_button = button(
             "&Bundle for the police…",

@@ -22,7 +22,8 @@ from safediary.gui.workers import runner
 from safediary.host.paths import DataLocation
 
 EXPLANATION = (
-    "When this is on, this computer's keychain keeps a key to your diary, and the diary "
+    "When this is on, this computer's keychain (where it keeps saved passwords) holds a key "
+    "to your diary, and the diary "
     "opens with one click, without your passphrase. That also means anyone who can use "
     "this computer account can open your diary. Leave it off if someone else uses this "
     "account, knows its password, or could make you unlock it."
