@@ -21,10 +21,9 @@ import io
 import json
 import os
 import secrets
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -39,6 +38,9 @@ from safediary.core.errors import (
 from safediary.core.evidence import blobs as blobstore
 from safediary.core.evidence import media
 from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
+from safediary.core.evidence.checks import EvidenceChecks
+from safediary.core.evidence.curation import EvidenceCuration
+from safediary.core.evidence.sources import Source, open_source, safe_filename, source_error
 from safediary.core.fsutil import storage_error
 from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
@@ -52,8 +54,6 @@ __all__ = ["EVIDENCE_DIR", "Evidence", "EvidenceStore", "ImportCancelled", "Stag
 
 EVIDENCE_DIR = "evidence"
 KEY_PURPOSE = b"evidence-keys/v1"
-MAX_REASON = 10_000
-MAX_DESCRIPTION = 100_000
 
 
 
@@ -94,20 +94,10 @@ class Evidence:
 
 
 @dataclass
-class _Source:
-    fd: int
-    name: str
-    size: int
-    mtime: datetime
-    mtime_ns: int
-    is_link: bool
-
-
-@dataclass
 class StagedEvidence:
     """An encrypted blob written but not yet recorded (see ``stage_stream``)."""
 
-    source: _Source
+    source: Source
     info: blobstore.BlobInfo
     wrapped: bytes
     detected: media.MediaType
@@ -116,61 +106,7 @@ class StagedEvidence:
     shared: str | None = None
 
 
-def _source_error(exc: OSError, name: str) -> Exception:
-    code = exc.errno
-    if code in (errno.ENOENT, errno.ENOTDIR):
-        return InvalidInput(f"The file “{name}” is no longer there; nothing was imported.")
-    if code in (errno.EACCES, errno.EPERM):
-        return StorageError(
-            f"The file “{name}” cannot be read: permission was refused. Nothing was imported."
-        )
-    if code == errno.ELOOP:
-        return InvalidInput(f"“{name}” is a link that points back to itself; nothing was imported.")
-    if code in (errno.EIO, errno.ENODEV, errno.ENXIO):
-        return StorageError(
-            f"The file “{name}” could not be read (was its drive removed?). Nothing was imported."
-        )
-    return StorageError(f"The file “{name}” could not be read: {exc.strerror or exc}.")
-
-
-def _open_source(path: Path) -> _Source:
-    """Open a regular file for reading (following links); refuse folders and devices."""
-    name = path.name or str(path)
-    if any("\ud800" <= ch <= "\udfff" for ch in name):
-        # a name whose bytes are not UTF-8 (old cameras, zip files): keep it readable,
-        # since the database (and reports) store text
-        name = os.fsencode(name).decode("utf-8", "replace")
-    try:
-        is_link = path.is_symlink()
-        st = os.stat(path)
-    except OSError as exc:
-        raise _source_error(exc, name) from exc
-    if stat.S_ISDIR(st.st_mode):
-        raise InvalidInput(f"“{name}” is a folder. Choose the files inside it instead.")
-    if not stat.S_ISREG(st.st_mode):
-        raise InvalidInput(f"“{name}” is not an ordinary file and cannot be kept as evidence.")
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise _source_error(exc, name) from exc
-    try:
-        st = os.fstat(fd)  # what we actually opened (it may have been swapped since stat)
-        if not stat.S_ISREG(st.st_mode):
-            raise InvalidInput(f"“{name}” is not an ordinary file and cannot be kept as evidence.")
-    except BaseException:
-        os.close(fd)
-        raise
-    mtime = datetime.fromtimestamp(st.st_mtime_ns / 1e9, UTC).astimezone()
-    return _Source(fd, name, st.st_size, mtime, st.st_mtime_ns, is_link)
-
-
-def _safe_filename(name: str) -> str:
-    cleaned = "".join("_" if ch in '/\\\n\r\t\x00:*?"<>|' else ch for ch in name).strip(" .")
-    return cleaned[:200] or "evidence"
-
-
-class EvidenceStore:
+class EvidenceStore(EvidenceChecks, EvidenceCuration):
     """``vault.evidence``: add, read, verify, export, link and remove evidence files.
 
     Thread-safe: imports may run in worker threads; database access goes through
@@ -221,7 +157,7 @@ class EvidenceStore:
         if incident_id is not None:
             self._require_incident(incident_id)
         wrapping = self._wrapping_key()
-        source = _open_source(path)
+        source = open_source(path)
         blob_id = blobstore.new_blob_id()
         file_key = blobstore.new_file_key()
         wrapped = blobstore.wrap_key(wrapping, file_key, blob_id)
@@ -250,7 +186,7 @@ class EvidenceStore:
         except OSError as exc:  # closing the source failed after a good write
             blobstore.delete_blob(self.root, blob_id)
             tidy.journal_end(self.root, blob_id)
-            raise _source_error(exc, source.name) from exc
+            raise source_error(exc, source.name) from exc
         except BaseException:
             tidy.journal_end(self.root, blob_id)  # write_blob removed its own files
             raise
@@ -291,7 +227,7 @@ class EvidenceStore:
 
     def _commit(
         self,
-        source: _Source,
+        source: Source,
         info: blobstore.BlobInfo,
         wrapped: bytes,
         detected: media.MediaType,
@@ -312,7 +248,7 @@ class EvidenceStore:
     def _insert(
         self,
         tx: _Tx,
-        source: _Source,
+        source: Source,
         info: blobstore.BlobInfo,
         wrapped: bytes,
         detected: media.MediaType,
@@ -413,14 +349,14 @@ class EvidenceStore:
             tidy.journal_end(self.root, blob_id)
             raise
         when = mtime or now()
-        source = _Source(-1, name, info.size, when, 0, False)
+        source = Source(-1, name, info.size, when, 0, False)
         return StagedEvidence(source, info, wrapped, detected, metadata, thumb)
 
     def stage_file(
         self, path: Path, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None
     ) -> StagedEvidence:
         """Like :meth:`stage_stream` for a file on disk (read once, never changed)."""
-        source = _open_source(Path(path))
+        source = open_source(Path(path))
         with os.fdopen(source.fd, "rb", buffering=0, closefd=True) as fh:
             staged = self.stage_stream(
                 source.name,
@@ -647,7 +583,7 @@ class EvidenceStore:
         ev = self.get(evidence_id)
         dest = Path(dest_path)
         if dest.is_dir():
-            dest = dest / _safe_filename(ev.original_name)
+            dest = dest / safe_filename(ev.original_name)
         with contextlib.suppress(OSError):
             if dest.parent.resolve().is_relative_to(self._vault_folder.resolve()):
                 raise InvalidInput("Choose a place outside the diary's own folder for the copy.")
@@ -707,258 +643,6 @@ class EvidenceStore:
                 os.rename(tmp, dest)
         with contextlib.suppress(OSError):
             blobstore._fsync_dir(dest.parent)
-
-    # -- verification ------------------------------------------------------------
-    def _check(
-        self, ev: Evidence, blob_id: str, wrapped: bytes, *, rehash: bool = True
-    ) -> str | None:
-        """None when the stored copy decrypts and matches; else what is wrong with it.
-
-        ``rehash=False`` trusts AES-GCM alone: every chunk's tag, the chunk order and the
-        last-chunk flag prove the stored bytes are exactly the ones written at import,
-        when the SHA-256 was checked (a backup's check of its copy uses this).
-        """
-        try:
-            key = self._blob_key(blob_id, wrapped)
-            with BlobReader(self.root, blob_id, key) as reader:
-                digest = hashlib.sha256() if rehash else None
-                size = 0
-                for chunk in reader:
-                    if digest is not None:
-                        digest.update(chunk)
-                    size += len(chunk)
-        except VaultCorrupted as exc:
-            return (
-                "the stored copy is missing"
-                if "missing" in str(exc)
-                else ("the stored copy is damaged")
-            )
-        except StorageError as exc:
-            return f"the stored copy could not be read ({exc})"
-        if size != ev.size or (digest is not None and digest.hexdigest() != ev.sha256):
-            return "the stored copy does not match its recorded SHA-256"
-        return None
-
-    def verify_blob(self, blob_id: str, *, rehash: bool = True) -> builtins.list[str]:
-        """Check one stored blob for every live record that uses it ([] when all good)."""
-        rows = self._db.query(
-            "SELECT e.id, b.wrapped_key FROM evidence e"
-            " JOIN evidence_blobs b ON b.blob_id = e.blob_id"
-            " WHERE e.removed_at IS NULL AND b.blob_id = ? ORDER BY e.number",
-            (blob_id,),
-        )
-        problems: builtins.list[str] = []
-        problem: str | None = None
-        for index, (evidence_id, wrapped) in enumerate(rows):
-            ev = self.get(evidence_id)
-            if index == 0:
-                problem = self._check(ev, blob_id, wrapped, rehash=rehash)
-            if problem is not None:
-                problems.append(f"Evidence {ev.ref} (“{ev.shown_name}”): {problem}.")
-        return problems
-
-    def verify(self, evidence_id: int) -> bool:
-        """Re-read, decrypt and re-hash the stored copy; False if missing or damaged."""
-        ev = self.get(evidence_id)
-        if ev.removed:
-            return False
-        rows = self._db.query(
-            "SELECT b.blob_id, b.wrapped_key FROM evidence e"
-            " JOIN evidence_blobs b ON b.blob_id = e.blob_id WHERE e.id = ?",
-            (evidence_id,),
-        )
-        return bool(rows) and self._check(ev, rows[0][0], rows[0][1]) is None
-
-    def verify_all(self, progress: ProgressFn | None = None) -> builtins.list[str]:
-        """Check every live record; return plain descriptions of problems (empty = all good).
-
-        ``progress(done_bytes, total_bytes)`` is called as records are checked.
-        """
-        rows = self._db.query(
-            "SELECT e.id, b.blob_id, b.wrapped_key FROM evidence e"
-            " LEFT JOIN evidence_blobs b ON b.blob_id = e.blob_id"
-            " WHERE e.removed_at IS NULL ORDER BY e.number"
-        )
-        records = {ev.id: ev for ev in self.list()}
-        total = sum(ev.size for ev in records.values())
-        done = 0
-        problems: list[str] = []
-        seen: dict[str, str | None] = {}
-        for evidence_id, blob_id, wrapped in rows:
-            ev = records[evidence_id]
-            if blob_id is None:
-                problem: str | None = "its record is incomplete"
-            else:
-                if blob_id not in seen:
-                    seen[blob_id] = self._check(ev, blob_id, wrapped)
-                problem = seen[blob_id]
-            if problem is not None:
-                problems.append(f"Evidence {ev.ref} (“{ev.shown_name}”): {problem}.")
-            done += ev.size
-            if progress is not None:
-                progress(done, total)
-        return problems
-
-    # -- links and removal -------------------------------------------------------
-    def _require_incident(self, incident_id: int, tx: _Tx | None = None) -> None:
-        sql, params = "SELECT 1 FROM incidents WHERE id = ?", (incident_id,)
-        found = tx.execute(sql, params).fetchone() if tx else self._db.query(sql, params)
-        if not found:
-            raise NotFound(f"There is no incident with id {incident_id}.")
-
-    @staticmethod
-    def _log(tx: _Tx, evidence_id: int, action: str, detail: str) -> None:
-        stamp = now()
-        cur = tx.execute(
-            "INSERT INTO evidence_log (evidence_id, at, action, detail) VALUES (?, ?, ?, ?)",
-            (evidence_id, to_text(stamp), action, detail),
-        )
-        ledger.record(tx, "evidence_log", int(cur.lastrowid), at=stamp)
-
-    def _record(self, evidence_id: int, action: str, detail: str) -> None:
-        with self._db.transaction() as tx:
-            self._log(tx, evidence_id, action, detail)
-
-    def _link(self, tx: _Tx, evidence_id: int, incident_id: int, stamp: datetime) -> None:
-        tx.execute(
-            "INSERT OR IGNORE INTO incident_evidence (incident_id, evidence_id, linked_at)"
-            " VALUES (?, ?, ?)",
-            (incident_id, evidence_id, to_text(stamp)),
-        )
-        ledger.record(tx, "incident_evidence", incident_id, evidence_id, at=stamp)
-        self._log(tx, evidence_id, "link", f"incident {incident_id}")
-
-    def _live(self, tx: _Tx, evidence_id: int) -> tuple[str, str | None]:
-        row = tx.execute(
-            "SELECT blob_id, removed_at FROM evidence WHERE id = ?", (evidence_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"There is no evidence with id {evidence_id}.")
-        return row[0], row[1]
-
-    def link(self, evidence_id: int, incident_id: int) -> Evidence:
-        """Link a record to an incident (doing it twice is harmless)."""
-        with self._db.transaction() as tx:
-            _, removed = self._live(tx, evidence_id)
-            if removed:
-                raise InvalidInput("Removed evidence cannot be linked to an incident.")
-            self._require_incident(incident_id, tx)
-            exists = tx.execute(
-                "SELECT 1 FROM incident_evidence WHERE incident_id = ? AND evidence_id = ?",
-                (incident_id, evidence_id),
-            ).fetchone()
-            if not exists:
-                self._link(tx, evidence_id, incident_id, now())
-        return self.get(evidence_id)
-
-    def unlink(self, evidence_id: int, incident_id: int) -> Evidence:
-        """Remove the link between a record and an incident (the record stays)."""
-        with self._db.transaction() as tx:
-            self._live(tx, evidence_id)
-            cur = tx.execute(
-                "DELETE FROM incident_evidence WHERE incident_id = ? AND evidence_id = ?",
-                (incident_id, evidence_id),
-            )
-            if cur.rowcount:
-                ledger.record(tx, "incident_evidence", incident_id, evidence_id)
-                self._log(tx, evidence_id, "unlink", f"incident {incident_id}")
-        return self.get(evidence_id)
-
-    def remove(self, evidence_id: int, reason: str) -> Evidence:
-        """Remove evidence as a recorded action: the record stays with when and why.
-
-        The stored copy is deleted only when no other live record shares it.
-        """
-        if not isinstance(reason, str) or not reason.strip():
-            raise InvalidInput("Please say why this evidence is being removed.")
-        if len(reason) > MAX_REASON:
-            raise InvalidInput("The reason is too long.")
-        try:  # stored as plain text: a lone surrogate (half an emoji) cannot be
-            reason.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidInput(
-                "The reason contains a broken character (perhaps half of an emoji). "
-                "Please type it again."
-            ) from None
-        delete: str | None = None
-        with self._db.transaction() as tx:
-            blob_id, removed = self._live(tx, evidence_id)
-            if removed:
-                raise InvalidInput("This evidence has already been removed.")
-            stamp = to_text(now())
-            tx.execute(
-                "UPDATE evidence SET removed_at = ?, removed_reason = ? WHERE id = ?",
-                (stamp, reason, evidence_id),
-            )
-            ledger.record(tx, "evidence", evidence_id)
-            self._log(tx, evidence_id, "remove", reason)
-            others = tx.execute(
-                "SELECT count(*) FROM evidence WHERE blob_id = ? AND removed_at IS NULL",
-                (blob_id,),
-            ).fetchone()[0]
-            if not others:
-                tx.execute(
-                    "UPDATE evidence_blobs SET deleted_at = ?, wrapped_key = zeroblob(0)"
-                    " WHERE blob_id = ?",
-                    (stamp, blob_id),
-                )
-                ledger.record(tx, "evidence_blobs", blob_id)
-                delete = blob_id
-        if delete is not None:  # after the commit; a crash here is tidied by the next sweep
-            with contextlib.suppress(StorageError):
-                blobstore.delete_blob(self.root, delete)
-        return self.get(evidence_id)
-
-    # -- description -------------------------------------------------------------
-    def describe(
-        self,
-        evidence_id: int,
-        *,
-        description: str | None = None,
-        original_location: str | None = None,
-    ) -> Evidence:
-        """Say what a file shows and where its original is kept (a new, chained version).
-
-        Arguments left as None keep their current value. Earlier versions stay in
-        :meth:`description_history`.
-        """
-        changes: dict[str, str] = {}
-        for name, value in (("description", description), ("original_location", original_location)):
-            if value is None:
-                continue
-            if not isinstance(value, str) or len(value) > MAX_DESCRIPTION:
-                raise InvalidInput(
-                    f"The {name.replace('_', ' ')} must be text (up to 100,000 characters)."
-                )
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidInput(
-                    f"The {name.replace('_', ' ')} contains a broken character (perhaps half of "
-                    "an emoji). Please type it again."
-                ) from None
-            changes[name] = value
-        with self._db.transaction() as tx:
-            self._live(tx, evidence_id)
-            if changes:
-                sets = ", ".join(f"{k} = ?" for k in changes)
-                tx.execute(
-                    f"UPDATE evidence SET {sets} WHERE id = ?", (*changes.values(), evidence_id)
-                )
-                if ledger.record(tx, "evidence", evidence_id) is not None:
-                    self._log(tx, evidence_id, "describe", ", ".join(sorted(changes)))
-        return self.get(evidence_id)
-
-    def description_history(self, evidence_id: int) -> builtins.list[tuple[datetime, str, str]]:
-        """Every recorded (saved at, description, original location), oldest first."""
-        self.get(evidence_id)
-        result: builtins.list[tuple[datetime, str, str]] = []
-        for entry in ledger.versions(self._db, "evidence", evidence_id):
-            row = entry.row or {}
-            pair = (row.get("description", ""), row.get("original_location", ""))
-            if not result or (result[-1][1], result[-1][2]) != pair:
-                result.append((entry.at, *pair))
-        return result
 
     # -- housekeeping ----------------------------------------------------------------
     def sweep_orphans(self) -> tidy.SweepResult:
