@@ -12,8 +12,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "safediary"
 
@@ -183,7 +181,6 @@ def test_at_most_eight_loose_modules_at_the_root_of_core() -> None:
     assert len(loose) <= 8, loose
 
 
-@pytest.mark.xfail(strict=True, reason="three long modules are being split (issue 18)")
 def test_no_module_over_700_lines() -> None:
     sizes = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in modules().items()}
     long = {m: n for m, n in sizes.items() if n > 700}

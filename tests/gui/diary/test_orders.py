@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QDate
 
 from safediary.core import Vault
-from safediary.gui.diary.editor import IncidentEditor, revision_text
+from safediary.gui.diary.editor import IncidentEditor
+from safediary.gui.diary.history import revision_text
 from safediary.gui.diary.orders import OrderForm, OrdersDialog
 from safediary.gui.main_window import MainWindow
 

@@ -33,7 +33,7 @@ def test_changing_a_person_keeps_and_shows_the_earlier_version(qtbot, vault: Vau
 
 def test_history_tab_names_people_as_recorded_then(vault: Vault) -> None:
     from safediary.core.timeutil import now
-    from safediary.gui.diary.editor import revision_text
+    from safediary.gui.diary.history import revision_text
 
     person = vault.people.add("Unknown man", description="grey hoodie")
     inc = vault.incidents.add(now(), description="followed me", people=[person.id])

@@ -35,8 +35,8 @@ from safediary.core.diary.taxonomy import GROUPS, KINDS
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.gui import widgets
 from safediary.gui.dialog import SafeDialog
-from safediary.gui.diary.model import kinds_text, when_text
-from safediary.gui.diary.orders import OrderPicker, order_broken_text
+from safediary.gui.diary.history import revision_text, when_text_of
+from safediary.gui.diary.orders import OrderPicker
 from safediary.gui.diary.when_field import WhenField
 from safediary.gui.scripts import PlainTextField
 from safediary.gui.style import set_role
@@ -645,50 +645,6 @@ class IncidentEditor(SafeDialog):
         selected = [*self.selected_people(), person.id]
         self._fill_people(tuple(selected))
         QTimer.singleShot(0, self.people_list.setFocus)
-
-
-def when_text_of(value: datetime) -> str:
-    local = value.astimezone()
-    return f"{local:%a} {local.day} {local:%b %Y at %H:%M}"
-
-
-def revision_text(vault: Vault, incident: Incident) -> str:
-    """A saved version as plain text (for the History tab)."""
-    names = []
-    for pid in incident.people:  # as recorded when this version was saved
-        with contextlib.suppress(Exception):
-            then = vault.people.as_of(pid, incident.saved_at).name
-            now_name = vault.people.get(pid).name
-            names.append(then if then == now_name else f"{then} (later: {now_name})")
-    fields = [
-        ("When", when_text(incident)),
-        ("Where", incident.location),
-        ("How", incident.contact_method),
-        ("Kinds", kinds_text(incident)),
-        ("Who", ", ".join(names)),
-        ("What happened", incident.description),
-        ("Exact words", incident.exact_words),
-        ("How it made me feel", incident.feelings),
-        ("Effect on daily life", incident.impact),
-        ("Witnesses", incident.witnesses),
-        ("Others present", incident.others_present),
-        ("Court order broken", order_broken_text(vault, incident)),
-        ("Reported to", incident.reported_to),
-        ("Officer", incident.officer),
-        ("Crime reference", incident.police_reference),
-        ("Originals kept", incident.evidence_location),
-        ("Tags", ", ".join(incident.tags)),
-        ("Private", "yes, left out of reports" if incident.private else ""),
-    ]
-    lines = []
-    for title, value in fields:
-        if not value.strip():
-            continue
-        if "\n" in value or len(value) > 60:
-            lines += [f"{title}:", value, ""]
-        else:
-            lines.append(f"{title}: {value}")
-    return "\n".join(lines)
 
 
 def _has_content(values: dict[str, Any]) -> bool:
