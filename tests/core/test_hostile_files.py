@@ -272,3 +272,26 @@ def test_the_newest_backup_is_decided_by_its_contents_not_its_name(
     old.rename(planted)
     os.utime(planted / "diary.db", (4_000_000_000, 4_000_000_000))  # dated in the future too
     assert find_backups(tmp_path / "backups")[0] == new
+
+
+# -- beyond the list: a ".jpg" of junk kept an import busy for minutes ---------------------
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"\xff\xd8\xff\xe0",  # SOI, then junk: Pillow scanned it one byte at a time
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",  # APP0, junk
+    ],
+)
+def test_a_jpeg_made_of_junk_is_given_up_at_once(head: bytes, vault: Vault, tmp_path: Path) -> None:
+    from safediary.core.evidence import media
+
+    data = head + b"\0" * (20 << 20)
+    start = time.monotonic()
+    assert media.make_thumbnail(data) is None
+    assert media.image_metadata(data) == {}
+    assert time.monotonic() - start < 1.0
+    path = tmp_path / "IMG-0001.jpg"
+    path.write_bytes(data)
+    start = time.monotonic()
+    vault.evidence.add_file(path)  # kept as evidence, just without a thumbnail
+    assert time.monotonic() - start < 5.0
