@@ -561,6 +561,10 @@ class MainWindow(QMainWindow):
     def open_recovery_key(self, key: str, *, replaced: bool = False) -> QDialog:
         from safediary.gui.start.recovery_key import RecoveryKeyDialog
 
+        # Kept (encrypted) until one group is typed back, whoever made it (a rekey too),
+        # so a quick exit before that shows it again at the next unlock.
+        if self.vault.unconfirmed_recovery_key() != key:
+            self.vault.hold_recovery_key(key)
         dialog = RecoveryKeyDialog(self.vault, key, self, replaced=replaced)
         self.track(dialog)
         dialog.show()

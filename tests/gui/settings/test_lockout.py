@@ -47,6 +47,10 @@ def test_lock_out_button_rekeys_and_shows_the_new_recovery_key(
     page = window.findChild(rk.RecoveryKeyDialog)
     assert page.shown_key() == new_key != old_key
     assert vault.evidence.read(ev.id) == b"evidence kept across the rekey"
+    # kept until written down (a quick exit now shows it again), and it can be confirmed
+    assert vault.unconfirmed_recovery_key() == new_key
+    page.group_field.setText(new_key.split("-")[page.group_number - 1])
+    assert page.check() and vault.unconfirmed_recovery_key() is None
     window.close_dialogs()
     window.close()
     vault.lock()
