@@ -87,6 +87,7 @@ class Node:
     path: str
     window: str = ""
     clipped: bool = False  # not wholly inside its parents: scrolled content, reached by scrolling
+    visible: tuple[int, int, int, int] = (0, 0, 0, 0)  # the part inside its parents (x, y, w, h)
     children: list[Node] = field(default_factory=list, repr=False)
 
     @property
@@ -112,7 +113,15 @@ class Node:
 
     @property
     def center(self) -> tuple[int, int]:
-        return self.x + self.w // 2, self.y + self.h // 2
+        """The middle of the part a person can see (and click)."""
+        x, y, w, h = self.visible if self.visible[2] and self.visible[3] else self.extents
+        x, y = max(x, 0), max(y, 0)
+        w, h = min(w, SCREEN_W - x), min(h, SCREEN_H - y)
+        return x + w // 2, y + h // 2
+
+    @property
+    def extents(self) -> tuple[int, int, int, int]:
+        return self.x, self.y, self.w, self.h
 
     def on_screen(self) -> bool:
         return _inside(self.x, self.y, self.w, self.h)
@@ -291,7 +300,7 @@ class App:
         self._log = log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "safediary", "--data-dir", str(data_dir)],
-            env=desktop.env,
+            env={**desktop.env, "PYTHONFAULTHANDLER": "1"},  # a hang shows where it was
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -318,7 +327,14 @@ class App:
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired as exc:
-            raise DesktopError(f"the app was still running {timeout} s later") from exc
+            # faulthandler (on in the app's environment) prints every thread's stack
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, signal.SIGABRT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(5)
+            raise DesktopError(
+                f"the app was still running {timeout} s later; where it was:\n{self.log()[-4000:]}"
+            ) from exc
         return time.monotonic() - start
 
     def stop(self) -> None:
@@ -384,7 +400,7 @@ class App:
 
     # -- real input -----------------------------------------------------------------
     def type(self, text: str) -> None:
-        self.desktop.xdotool("type", "--delay", "25", text)
+        self.desktop.xdotool("type", "--delay", "12", text)
 
     def key(self, *keys: str) -> None:
         self.desktop.xdotool("key", "--delay", "40", *keys)
@@ -477,6 +493,11 @@ class App:
             x >= clip[0] and y >= clip[1] and x + w <= clip[2] and y + h <= clip[3]
         )
         node = Node(name, role, x, y, w, h, states, path, window or name, clipped)
+        left, top, right, bottom = (x, y, x + w, y + h)
+        if clip is not None:
+            left, top = max(left, clip[0]), max(top, clip[1])
+            right, bottom = min(right, clip[2]), min(bottom, clip[3])
+        node.visible = (left, top, max(0, right - left), max(0, bottom - top))
         if STATE_SHOWING not in states:
             return node  # hidden: its children are hidden too
         inner = (x, y, x + w, y + h)
