@@ -378,11 +378,34 @@ def _orient(image: Image.Image, orientation: Any) -> Image.Image:
     return image.transpose(method) if method is not None else image
 
 
+class _ReadBudget:
+    """A file wrapper allowing a bounded number of reads (a parser walking a hostile file).
+
+    An MP4 of 15 MB made only of empty atoms kept mutagen busy for 8 s, one read per
+    atom; real files need a few hundred reads to find their length.
+    """
+
+    MAX_READS = 20_000
+
+    def __init__(self, fp: Any) -> None:
+        self._fp = fp
+        self._reads = 0
+
+    def read(self, size: int = -1) -> bytes:
+        self._reads += 1
+        if self._reads > self.MAX_READS:
+            raise OSError("too many small pieces to be a real recording")
+        return bytes(self._fp.read(size))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+
 def av_metadata(source: BinaryIO) -> dict[str, Any]:
     """``duration_seconds`` of a sound or video file (MP3, M4A/MP4/MOV, Ogg/Opus, WAV,
     FLAC, AMR …) read with mutagen from its headers; ``{}`` if unknown. Never raises."""
     try:
-        parsed = mutagen.File(source)
+        parsed = mutagen.File(_ReadBudget(source))
         length = float(parsed.info.length) if parsed is not None else 0.0
     except Exception:  # a broken or hostile file simply has no recorded length
         return {}
