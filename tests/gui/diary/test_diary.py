@@ -204,7 +204,7 @@ def test_add_evidence_view_verify_export(qtbot, window, vault, tmp_path, monkeyp
         qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert vault.incidents.count() == 1  # the new entry was saved first
     assert panel.tree.topLevelItemCount() == 2
-    assert "Added 2 file(s)" in panel.message.text()
+    assert "Added 2 files" in panel.message.text()
     assert photo.read_bytes() == PNG  # the original is untouched
     assert window.model.index(0, 5).data() == "2"
 

@@ -27,7 +27,7 @@ def filled(qtbot, vault: Vault, tmp_path: Path) -> tuple[EvidencePanel, int]:
     return panel, inc.id
 
 
-def _import(qtbot, panel: EvidencePanel, paths: list[Path]) -> tuple[list, list[str]]:
+def _import(qtbot, panel: EvidencePanel, paths: list[Path]) -> tuple[list, list[str], list[str]]:
     with qtbot.waitSignal(panel.import_finished, timeout=20000) as blocker:
         panel.add_paths(paths)
     return blocker.args[0]
@@ -39,11 +39,12 @@ def test_the_same_file_twice_is_pointed_out(qtbot, filled, tmp_path: Path) -> No
     first.write_bytes(b"the same bytes")
     again = tmp_path / "copy of texts.png"
     again.write_bytes(b"the same bytes")
-    added, problems = _import(qtbot, panel, [first])
+    added, problems, notes = _import(qtbot, panel, [first])
+    assert len(added) == 1 and problems == [] and notes == []
+    added, problems, notes = _import(qtbot, panel, [again])
     assert len(added) == 1 and problems == []
-    added, problems = _import(qtbot, panel, [again])
-    assert len(added) == 1
-    assert "same file as E-1 (texts.png)" in problems[0]
+    assert "same file as E-1 (texts.png)" in notes[0]
+    assert "could not be added" not in panel.message.text()
     assert "same file as E-1" in panel.message.text()
 
 
@@ -51,7 +52,7 @@ def test_remove_keeps_a_note_with_the_reason(qtbot, filled, tmp_path: Path, monk
     panel, _ = filled
     src = tmp_path / "wrong.jpg"
     src.write_bytes(b"not this one")
-    (ev,), _ = _import(qtbot, panel, [src])
+    (ev,), _, _ = _import(qtbot, panel, [src])
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     monkeypatch.setattr(panelmod, "ask_removal_reason", lambda *a: None)
     assert not panel.remove_selected()  # changed their mind: nothing happens
@@ -73,6 +74,7 @@ def test_one_viewer_per_double_click(qtbot, filled, tmp_path: Path) -> None:
     _import(qtbot, panel, [src])
     item = panel.tree.topLevelItem(0)
     rect = panel.tree.visualItemRect(item)
+
     def double_click() -> None:  # as a mouse does it: press, release, double-click
         qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

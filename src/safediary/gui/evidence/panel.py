@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.core.fsutil import file_size
-from safediary.core.wording import size_text, visible_name
+from safediary.core.wording import plural, size_text, visible_name
 from safediary.gui import widgets
 from safediary.gui.widgets import PlainLabel, button
 from safediary.gui.workers import Cancelled, Task, runner
@@ -68,13 +68,17 @@ def import_files(
     incident_id: int,
     progress: Callable[[int, int], None],
     cancel: Callable[[], bool],
-) -> tuple[list[Any], list[str]]:
-    """Import files one by one (run in a worker). Returns (records, problems)."""
+) -> tuple[list[Any], list[str], list[str]]:
+    """Import files one by one (run in a worker). Returns (records, problems, notes).
+
+    A note says a file was kept but is the same as one kept before.
+    """
     sizes = [max(1, file_size(p) or 1) for p in paths]
     total = sum(sizes)
     done_before = 0
     added: list[Any] = []
     problems: list[str] = []
+    notes: list[str] = []
     from safediary.core.evidence.evidence import ImportCancelled
 
     for path, size in zip(paths, sizes, strict=True):
@@ -93,7 +97,7 @@ def import_files(
             added.append(record)
             same = _same_file_as(vault, record)
             if same:
-                problems.append(
+                notes.append(
                     f"{visible_name(path.name)} is the same file as {same} you added before "
                     "(their check numbers match). It is kept again here; you can remove one."
                 )
@@ -103,7 +107,7 @@ def import_files(
             problems.append(f"{visible_name(path.name)}: {widgets.error_text(exc)}")
         done_before += size
         progress(done_before, total)
-    return added, problems
+    return added, problems, notes
 
 
 def _same_file_as(vault: Vault, record: Any) -> str:
@@ -316,12 +320,14 @@ class EvidencePanel(QWidget):
         self.cancel_button.setVisible(False)
         self.add_button.setEnabled(True)
 
-    def _finished(self, result: tuple[list[Any], list[str]]) -> None:
+    def _finished(self, result: tuple[list[Any], list[str], list[str]]) -> None:
         self._end()
-        added, problems = result
-        text = f"Added {len(added)} file(s)." if added else "No files were added."
+        added, problems, notes = result
+        text = f"Added {plural(len(added), 'file')}." if added else "No files were added."
         if problems:
             text += " Some could not be added:\n" + "\n".join(problems)
+        if notes:
+            text += "\n" + "\n".join(notes)
         self.message.setText(text)
         self.refresh()
         self.changed.emit()
@@ -331,7 +337,7 @@ class EvidencePanel(QWidget):
         self._end()
         self.message.setText(widgets.error_text(exc))
         self.refresh()
-        self.import_finished.emit(([], [str(exc)]))
+        self.import_finished.emit(([], [str(exc)], []))
 
     def _cancelled(self) -> None:
         self._end()
@@ -340,7 +346,7 @@ class EvidencePanel(QWidget):
         )
         self.refresh()
         self.changed.emit()
-        self.import_finished.emit(([], []))
+        self.import_finished.emit(([], [], []))
 
     def cancel_import(self) -> None:
         if self.task is not None:
