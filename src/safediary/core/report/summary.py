@@ -35,6 +35,7 @@ _MAX_SERIOUS = 8
 
 #: extra weight in "most serious" for kinds that are offences of violence or fear of it
 _WEIGHT = {"violence": 5, "threat": 4, "property_damage": 3, "at_home": 3, "at_work": 2}
+_KIND_ORDER = {kind: n for n, kind in enumerate(taxonomy.KIND_IDS)}
 
 
 def seriousness(incident: Incident) -> int:
@@ -242,9 +243,12 @@ def _serious(
         [Paragraph(h, st.cell_head) for h in ("No.", "Date", "What happened", "Page")]
     ]
     for incident in chosen:
-        kinds = ", ".join(
-            taxonomy.label(k) for k in sorted(incident.kinds, key=lambda k: -_WEIGHT.get(k, 0))
+        # most serious first; equals in the taxonomy's order (a set's own order changes
+        # from run to run, and two prints of one diary must read the same)
+        ranked = sorted(
+            incident.kinds, key=lambda k: (-_WEIGHT.get(k, 0), _KIND_ORDER.get(k, len(_KIND_ORDER)))
         )
+        kinds = ", ".join(taxonomy.label(k) for k in ranked)
         what = "<b>" + markup(kinds) + "</b> "
         what += markup(shorten(" ".join(incident.description.split()), 110)[0])
         if incident.order_breached:
