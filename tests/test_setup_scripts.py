@@ -45,9 +45,12 @@ def test_a_system_python_adds_its_own_venv_package() -> None:
     if not Path("/usr/bin/python3").exists():
         pytest.fail("this Debian/Ubuntu check needs /usr/bin/python3")
     out = _run(DEPS, "--list", env={**os.environ, "PY": "/usr/bin/python3"}).stdout.split()
+    build = _run(DEPS, "--list", "--build", env={**os.environ, "PY": "/usr/bin/python3"})
     major, minor = _run("/usr/bin/python3", "-c", "import sys; print(*sys.version_info[:2])")\
         .stdout.split()
     assert f"python{major}.{minor}-venv" in out
+    assert f"libpython{major}.{minor}" not in out  # only PyInstaller needs it
+    assert f"libpython{major}.{minor}" in build.stdout.split()
 
 
 def test_another_system_gets_the_list_and_what_to_do(tmp_path: Path) -> None:
