@@ -206,7 +206,7 @@ def _open_image(source: ImageSource) -> Image.Image:
     if not _jpeg_markers_ok(fp):
         raise OSError("a JPEG whose markers make no sense")
     budget = _HeaderBudget(fp)
-    image = Image.open(budget)  # type: ignore[arg-type]
+    image = Image.open(budget)
     budget.opening = False
     return image
 
