@@ -57,7 +57,9 @@ def typing_problems(app: App, window: Window, before: list[Window]) -> list[str]
         )
     if fields:
         focused: Node | None = app.focused()
-        if focused is None or not focused.editable or SENTENCE not in app.text_of(focused):
+        text = app.text_of(focused) if focused is not None and focused.editable else ""
+        # the whole sentence, or as much as the field takes (a recovery-key group: 12)
+        if not text or not (SENTENCE in text or SENTENCE.startswith(text.strip())):
             where = f"“{focused.name}” ({focused.role})" if focused else "nowhere"
             problems.append(
                 f"“{window.title}” has text fields but the sentence went to {where}, "

@@ -10,7 +10,7 @@ import pytest
 
 from safediary.core import Vault
 from tests.acceptance.checks import layout_problems, quick_exit_problems, typing_problems
-from tests.acceptance.conftest import PASSPHRASE
+from tests.acceptance.conftest import PASSPHRASE, unlock
 from tests.acceptance.desktop import App
 
 pytestmark = pytest.mark.acceptance
@@ -62,4 +62,23 @@ def test_unlock_after_open_a_backup_takes_a_passphrase_with_spaces(
     except AssertionError:
         problems.append("the passphrase typed after closing “Open a backup” did not unlock")
     problems += quick_exit_problems(app, "the diary")
+    assert not problems, "\n".join(problems)
+
+
+
+def test_recovery_key_page_at_1024x768(
+    data_dir: Path, make_vault: Callable[[], Vault], start_app: Callable[[], App]
+) -> None:
+    """The key shown at set-up and not yet confirmed comes back at the next unlock."""
+    vault, key = Vault.create(data_dir / "vault", PASSPHRASE)
+    (data_dir / "settings.ini").write_text("[General]\ndisguise_title=false\n")
+    vault.hold_recovery_key(key)
+    vault.lock()
+    app = start_app()
+    unlock(app)
+    window = app.wait_window("Your recovery key")
+    time.sleep(0.3)
+    problems = layout_problems(app, window)
+    problems += typing_problems(app, window, app.windows())
+    problems += quick_exit_problems(app, "Your recovery key")
     assert not problems, "\n".join(problems)
