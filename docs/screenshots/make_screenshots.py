@@ -1,13 +1,20 @@
-"""Take screenshots of every screen into docs/screenshots/ (run under Xvfb or offscreen).
+"""Screenshots of every window as a person sees it on a 1024×768 screen, into docs/screenshots/.
 
-Uses a throwaway vault in a temporary folder with made-up entries; a cheap KDF
-keeps it quick. Usage: ``python docs/screenshots/make_screenshots.py``.
+Each picture is the whole 1024×768 screen of a real X display with a window manager
+(openbox), so it shows what fits, what wraps and where Quick exit sits. Without a
+display of that size the script starts its own (Xvfb + openbox, as the acceptance
+tests do). It uses a throwaway vault in a temporary folder with made-up entries; a
+cheap KDF keeps it quick. Usage: ``python docs/screenshots/make_screenshots.py``.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,12 +36,42 @@ def settle(app: QApplication, rounds: int = 5) -> None:
         app.processEvents()
 
 
+SCREEN = (1024, 768)
+
+
+def own_display() -> list[subprocess.Popen[bytes]]:
+    """Start Xvfb at 1024×768 and openbox on a free display; point Qt at it."""
+    missing = [tool for tool in ("Xvfb", "openbox") if not shutil.which(tool)]
+    if missing:
+        raise SystemExit(f"needs {' and '.join(missing)} (apt-get install xvfb openbox)")
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        os.environ["DISPLAY"] = f":{pipe.readline().strip()}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    wm = subprocess.Popen(["openbox", "--sm-disable"], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # the window manager takes over the screen
+    return [wm, xvfb]
+
+
 def shot(app: QApplication, widget: QWidget, name: str) -> None:
+    """Show ``widget`` on top and save the whole screen, as a person sees it."""
     widget.show()
     widget.raise_()
-    settle(app)
-    widget.grab().save(str(OUT / f"{name}.png"))
-    print("saved", name)
+    widget.activateWindow()
+    end = time.monotonic() + 0.8  # the window manager frames and places the window
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+    screen = app.primaryScreen()
+    picture = screen.grabWindow(0)
+    picture.save(str(OUT / f"{name}.png"))
+    print("saved", name, f"({widget.frameGeometry().width()}×{widget.frameGeometry().height()})")
 
 
 def wait_until(app: QApplication, condition, limit: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -150,7 +187,6 @@ def more_screens(app: QApplication, window, folder: Path) -> None:  # type: igno
     shot(app, window, "05-main-window")
     editor = window.open_editor(newest.id)
     assert isinstance(editor, IncidentEditor)
-    editor.resize(1180, 800)
     shot(app, editor, "06-incident-editor")
     editor.tabs.setCurrentIndex(3)
     shot(app, editor, "07-evidence-tab")
@@ -164,7 +200,6 @@ def more_screens(app: QApplication, window, folder: Path) -> None:  # type: igno
     shot(app, editor, "09-history")
     editor.force_close()
     new = window.open_editor(None)
-    new.resize(1180, 800)
     shot(app, new, "10-new-entry")
     new.force_close()
     people = window.open_people()
@@ -178,13 +213,45 @@ def more_screens(app: QApplication, window, folder: Path) -> None:  # type: igno
     settings = window.open_settings()
     shot(app, settings, "14-settings")
     settings.close()
+    for name, opener in (
+        ("15-report", window.open_report),
+        ("16-checklist", window.open_checklist),
+        ("17-pattern", window.open_pattern),
+        ("18-backup", window.open_backup),
+        ("19-messages", window.open_messages),
+    ):
+        dialog = opener()
+        shot(app, dialog, name)
+        force = getattr(dialog, "force_close", None)
+        (force or dialog.close)()
+
+
+def _top_dialog(window: QWidget, name: str) -> QWidget | None:
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
 
 
 def main() -> int:
     keys.DEFAULT_KDF = keys.KdfParams.fast()
+    helpers = own_display()
+    try:
+        return take_all()
+    finally:
+        for proc in helpers:
+            proc.terminate()
+
+
+def take_all() -> int:
+    from safediary.gui import window_rules
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("SafeDiary")
+    app.setApplicationDisplayName("")  # as the app: no program name after the titles
     apply_style(app)
     app.setStyle("Fusion")
+    window_rules.install(app)  # as in the app: fitted to the screen, cursor in the first field
     from safediary.gui.application import AppController, keep_qt_settings_inside
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,7 +259,6 @@ def main() -> int:
         keep_qt_settings_inside(location)
         ctl = AppController(location)
         first = ctl.start()
-        first.resize(760, 620)
         shot(app, first, "01-welcome")
         first.start_button.click()
         first.passphrase.setText("sunshine1")
@@ -201,14 +267,15 @@ def main() -> int:
         first.passphrase.setText(PASSPHRASE)
         first.repeat.setText(PASSPHRASE)
         first.create_vault()
-        wait_until(app, lambda: first.pages.currentIndex() == 2)
-        shot(app, first, "03-recovery-key")
-        first.written_box.setChecked(True)
-        first.finish()
+        wait_until(app, lambda: ctl.main_window is not None)
+        main_window = ctl.main_window
+        wait_until(app, lambda: _top_dialog(main_window, "recoveryKeyDialog") is not None)
+        key_page = _top_dialog(main_window, "recoveryKeyDialog")
+        shot(app, key_page, "03-recovery-key")
+        key_page.force_close()
         vault = ctl.vault
         assert vault is not None
         sample_entries(vault)
-        main_window = ctl.main_window
         main_window.refresh()
         more_screens(app, main_window, Path(tmp))
         unlock = ctl.lock()
@@ -216,6 +283,11 @@ def main() -> int:
         unlock.try_unlock()
         wait_until(app, lambda: bool(unlock.message.text()))
         shot(app, unlock, "04-unlock")
+        from safediary.gui.backup.dialogs import OpenBackupDialog
+
+        backup_dialog = OpenBackupDialog(location.vault_dir, unlock)
+        shot(app, backup_dialog, "20-open-a-backup")
+        backup_dialog.close()
         unlock.close()
         QTimer.singleShot(0, app.quit)
         ctl._drop_vault()
