@@ -21,8 +21,7 @@ GUI_FORBIDDEN_MODULES = ("sqlite3", "sqlcipher3", "tempfile")
 #: Path/file methods that touch the disk.
 FILE_METHODS = frozenset(
     {"read_text", "write_text", "read_bytes", "write_bytes", "unlink", "mkdir", "rmdir",
-     "touch", "iterdir", "rglob", "glob", "rename", "chmod", "stat", "lstat",
-     "copyfile", "copy2", "copytree", "rmtree", "move", "getsize"}
+     "touch", "iterdir", "rglob", "glob", "rename", "chmod", "stat", "lstat", "getsize"}
 )
 SQL = re.compile(r"^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE|DROP|ALTER|PRAGMA)\s")
 
@@ -157,6 +156,13 @@ def file_or_sql_uses(name: str) -> list[str]:
                 uses.append(f"line {node.lineno}: open()")
             elif isinstance(func, ast.Attribute) and func.attr in FILE_METHODS:
                 uses.append(f"line {node.lineno}: .{func.attr}()")
+            elif (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "shutil"
+                and func.attr != "which"  # looking a program up on PATH is not file I/O
+            ):
+                uses.append(f"line {node.lineno}: shutil.{func.attr}()")
             elif (
                 isinstance(func, ast.Attribute)
                 and isinstance(func.value, ast.Name)
