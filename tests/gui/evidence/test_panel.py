@@ -115,3 +115,16 @@ def test_the_check_number_is_explained_in_words(qtbot, vault: Vault, tmp_path: P
     texts = [label.text() for label in viewer.findChildren(QLabel)]
     assert "SHA-256:" not in texts and "Check number:" in texts
     assert any("proves a copy is exact" in t for t in texts)
+
+
+def test_the_reason_question_fits_a_small_screen(qtbot) -> None:
+    from safediary.gui.evidence.panel import RemovalDialog
+
+    dialog = RemovalDialog(None, "E-2 " + "a very long file name " * 8)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() <= 1024
+    assert not dialog.remove_button.isEnabled()  # a reason is needed
+    qtbot.keyClicks(dialog.reason, "Added to the wrong entry")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)

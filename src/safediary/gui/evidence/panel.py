@@ -15,7 +15,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
+    QLineEdit,
     QProgressBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,6 +29,7 @@ from safediary.core import Vault
 from safediary.core.fsutil import file_size
 from safediary.core.wording import plural, size_text, visible_name
 from safediary.gui import widgets
+from safediary.gui.dialog import SafeDialog
 from safediary.gui.widgets import PlainLabel, button
 from safediary.gui.workers import Cancelled, Task, runner
 
@@ -118,18 +121,51 @@ def _same_file_as(vault: Vault, record: Any) -> str:
     return ""
 
 
+class RemovalDialog(SafeDialog):
+    """Asks why an evidence item is removed, in words that wrap on a small screen."""
+
+    def __init__(self, parent: QWidget | None, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("removeEvidenceDialog")
+        self.setWindowTitle("Remove evidence")
+        layout = QVBoxLayout(self)
+        self.add_quick_exit(layout)
+        layout.addWidget(
+            PlainLabel(
+                f"Why are you removing “{name}”? It will no longer be shown or go into "
+                "reports, but the diary's history keeps a note that it was removed, when, "
+                "and your reason (a court may ask)."
+            )
+        )
+        self.reason = QLineEdit()
+        self.reason.setObjectName("removalReasonField")
+        self.reason.setAccessibleName("Why it is removed")
+        self.reason.setPlaceholderText("For example: added to the wrong entry")
+        layout.addWidget(self.reason)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = button("Cancel", "cancelRemoveButton")
+        cancel.clicked.connect(self.reject)
+        self.remove_button = button("Remove", "confirmRemoveButton")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self.accept)
+        self.reason.textChanged.connect(lambda t: self.remove_button.setEnabled(bool(t.strip())))
+        self.reason.returnPressed.connect(self.remove_button.click)
+        row.addWidget(cancel)
+        row.addWidget(self.remove_button)
+        layout.addLayout(row)
+        self.resize(520, self.sizeHint().height())
+
+
 def ask_removal_reason(parent: QWidget, name: str) -> str | None:
     """Ask why an item is removed; None if the person changes their mind."""
-    from PySide6.QtWidgets import QInputDialog
-
-    text, ok = QInputDialog.getText(
-        parent,
-        "Remove evidence",
-        f"Why are you removing “{name}”? It will no longer be shown or go into reports, "
-        "but the diary's history keeps a note that it was removed, when, and your reason "
-        "(courts may ask).\n\nReason:",
-    )
-    return text.strip() if ok and text.strip() else None
+    dialog = RemovalDialog(parent, name)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.reason.text().strip() or None
+    finally:
+        dialog.deleteLater()
 
 
 class EvidencePanel(QWidget):
