@@ -349,10 +349,11 @@ def _write_and_check(
             make_private_dir(dst_root)
         store = EvidenceStore(copy, partial, vault.subkey, vault.is_locked)  # type: ignore[arg-type]
         shards: set[Path] = set()
-        # Each blob is checked (read back from the disk, every chunk authenticated) on a
-        # second thread while the next one is copied: the disk reads while it writes.
+        # Each blob is checked (read back from the disk, every chunk authenticated) on one
+        # of two checker threads while the next one is copied: the disk reads while it
+        # writes, and one checker reads while the other decrypts.
         checks: list[Future[list[str]]] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as checker:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="backup-check") as checker:
             try:
                 for blob_id, paths in segments.items():
                     shard = dst_root / blob_id[:2]
