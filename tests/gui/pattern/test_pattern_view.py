@@ -181,3 +181,12 @@ def test_hovering_a_bar_shows_its_tip(qtbot: QtBot, filled: Vault) -> None:
     outside = QPoint(1, 1)
     far = QHelpEvent(QEvent.Type.ToolTip, outside, chart.mapToGlobal(outside))
     assert QApplication.sendEvent(chart, far)
+
+
+def test_entries_without_kinds_are_described_in_words(qtbot: QtBot, vault: Vault) -> None:
+    """Issue 13 item 12: "0 different kinds of behaviour: ." for entries with no kind ticked."""
+    from safediary.gui.pattern.view import kinds_text
+
+    vault.incidents.add(_at(5, 1, 10), description="no kind ticked")
+    text = kinds_text(summarize(vault.incidents.list(), today=TODAY))
+    assert "0 different" not in text and "ticked" in text

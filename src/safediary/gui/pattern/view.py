@@ -140,6 +140,8 @@ def kinds_text(summary: PatternSummary) -> str:
     """How many different kinds, and each kind's count, most frequent first."""
     if not summary.total:
         return "Nothing written down yet."
+    if not summary.kind_counts:
+        return "No kind of behaviour is ticked in these entries yet (tick them in each entry)."
     ranked = sorted(summary.kind_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     counts = "; ".join(f"{taxonomy.label(k)} ({n})" for k, n in ranked)
     return f"{plural(summary.distinct_kinds, 'different kind')} of behaviour: {counts}."
