@@ -280,17 +280,23 @@ class EvidencePanel(QWidget):
         if paths:
             self.add_paths(paths)
 
-    def capture(self) -> None:
-        """Keep a picture of the screen (SafeDiary hidden) as evidence of this entry."""
-        from safediary.gui.messages.capture import UNAVAILABLE, capture_name, capture_screen
-
+    def _entry_id(self, action: str) -> int | None:
+        """The entry's id, saving a new entry first; None (and a message) if it is empty."""
         incident_id = self.incident_id
         if incident_id is None and self.editor is not None:
             incident_id = self.editor.ensure_saved()
             if incident_id is not None:
                 self.set_incident(incident_id)
         if incident_id is None:
-            self.message.setText("Please write something in the entry first, then capture.")
+            self.message.setText(f"Please write something in the entry first, then {action}.")
+        return incident_id
+
+    def capture(self) -> None:
+        """Keep a picture of the screen (SafeDiary hidden) as evidence of this entry."""
+        from safediary.gui.messages.capture import UNAVAILABLE, capture_name, capture_screen
+
+        incident_id = self._entry_id("capture")
+        if incident_id is None:
             return
 
         def done(data: bytes | None) -> None:
@@ -314,13 +320,8 @@ class EvidencePanel(QWidget):
         if self.task is not None:
             self.message.setText("Please wait until the current files are added.")
             return None
-        incident_id = self.incident_id
-        if incident_id is None and self.editor is not None:
-            incident_id = self.editor.ensure_saved()
-            if incident_id is not None:
-                self.set_incident(incident_id)
+        incident_id = self._entry_id("add files")
         if incident_id is None:
-            self.message.setText("Please write something in the entry first, then add files.")
             return None
         files = [Path(p) for p in paths]
         self.progress.setRange(0, 1000)
