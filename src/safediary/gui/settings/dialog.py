@@ -28,6 +28,18 @@ from safediary.gui.widgets import PlainLabel, fit_to_screen, heading
 from safediary.host.paths import DataLocation
 
 
+def count_box(name: str, accessible: str, maximum: int, never: str, unit: str) -> QSpinBox:
+    """A number of minutes or days, 0 meaning ``never``; the unit follows the number."""
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setAccessibleName(accessible)
+    box.setRange(0, maximum)
+    box.setSpecialValueText(never)
+    box.valueChanged.connect(lambda n: box.setSuffix(f" {unit}" if n == 1 else f" {unit}s"))
+    box.setSuffix(f" {unit}s")
+    return box
+
+
 class SettingsDialog(SafeDialog):
     """Edits a copy of the preferences; read them with ``preferences()`` after ``accepted``."""
 
@@ -62,16 +74,10 @@ class SettingsDialog(SafeDialog):
 
         safety = QGroupBox("Safety")
         form = QFormLayout(safety)
-        self.auto_lock = QSpinBox()
-        self.auto_lock.setObjectName("autoLockMinutes")
-        self.auto_lock.setAccessibleName("Lock after this many minutes without use")
-        self.auto_lock.setRange(0, 240)
-        self.auto_lock.setSpecialValueText("Never")
-        self.auto_lock.valueChanged.connect(
-            lambda n: self.auto_lock.setSuffix(" minute" if n == 1 else " minutes")
+        self.auto_lock = count_box(
+            "autoLockMinutes", "Lock after this many minutes without use", 240, "Never", "minute"
         )
         self.auto_lock.setValue(prefs.auto_lock_minutes)
-        self.auto_lock.setSuffix(" minute" if prefs.auto_lock_minutes == 1 else " minutes")
         form.addRow("Lock when not used for:", self.auto_lock)
         self.lock_on_minimise = QCheckBox("Lock when the window is minimised")
         self.lock_on_minimise.setObjectName("lockOnMinimiseBox")
@@ -116,16 +122,14 @@ class SettingsDialog(SafeDialog):
 
         backups = QGroupBox("Backups")
         form = QFormLayout(backups)
-        self.backup_days = QSpinBox()
-        self.backup_days.setObjectName("backupReminderDays")
-        self.backup_days.setAccessibleName("Remind me to back up after this many days")
-        self.backup_days.setRange(0, 365)
-        self.backup_days.setSpecialValueText("Never remind me")
-        self.backup_days.valueChanged.connect(
-            lambda n: self.backup_days.setSuffix(" day" if n == 1 else " days")
+        self.backup_days = count_box(
+            "backupReminderDays",
+            "Remind me to back up after this many days",
+            365,
+            "Never remind me",
+            "day",
         )
         self.backup_days.setValue(prefs.backup_reminder_days)
-        self.backup_days.setSuffix(" day" if prefs.backup_reminder_days == 1 else " days")
         form.addRow("Remind me to back up after:", self.backup_days)
         layout.addWidget(backups)
 
