@@ -191,6 +191,20 @@ def _sweep_partials(folder: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _all_or_nothing(folder: Path, what: str) -> Iterator[None]:
+    """Remove the half-made ``folder`` if the block fails, and say plainly why."""
+    try:
+        yield
+    except BaseException as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise storage_error(exc, what) from exc
+        if isinstance(exc, sqlcipher3.Error):
+            raise StorageError(f"Could not {what}: {exc}.") from exc
+        raise
+
+
 def _drop_from_cache(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -292,19 +306,12 @@ def backup(
         partial.mkdir(mode=0o700)
     except OSError as exc:
         raise storage_error(exc, "start the backup") from exc
-    try:
+    with _all_or_nothing(partial, "write the backup"):
         report = _write_and_check(vault, partial, meter, stamp)
         meter.finish()
         final = _unique_name(dest_folder, stamp)
         os.rename(partial, final)
         fsync_dir(dest_folder)
-    except BaseException as exc:
-        shutil.rmtree(partial, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise storage_error(exc, "write the backup") from exc
-        if isinstance(exc, sqlcipher3.Error):
-            raise StorageError(f"Could not write the backup: {exc}.") from exc
-        raise
     report.folder = final
     if report.ok:
         with contextlib.suppress(Exception):  # the backup is good even if this note fails
@@ -504,7 +511,7 @@ def restore(
     make_private_dir(parent)
     _sweep_partials(parent)
     staging = parent / f".restore-{secrets.token_hex(8)}"
-    try:
+    with _all_or_nothing(staging, "restore the backup"):
         make_private_dir(staging)
         for rel in files:
             make_private_dir((staging / rel).parent)
@@ -525,11 +532,6 @@ def restore(
             target.rmdir()  # empty, checked above
         os.rename(staging, target)
         fsync_dir(parent)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise storage_error(exc, "restore the backup") from exc
-        raise
     return RestoreReport(
         folder=target,
         vault_id=slots[0].vault_id,
