@@ -416,6 +416,8 @@ class App:
     ) -> Node:
         """Click (or double-click) the middle of the showing control with this accessible name."""
         node = self.wait_node(name, window=window, role=role, timeout=timeout)
+        if not (node.visible[2] and node.visible[3]):
+            raise DesktopError(f"“{name}” is scrolled out of sight: a person cannot click it")
         x, y = node.center
         repeat = ["--repeat", "2", "--delay", "80"] if double else []
         self.desktop.xdotool("mousemove", "--sync", str(x), str(y), "click", *repeat, "1")
