@@ -393,9 +393,9 @@ class EvidenceViewer(SafeDialog):
         self.fields["size"].setText(exact_size_text(ev.size))
         self.fields["mtime"].setText(_when(ev.mtime))
         self.fields["imported"].setText(_when(ev.imported_at))
-        self.fields["taken"].setText(str(meta.get("capture_time") or "—"))
+        self.fields["taken"].setText(visible_name(str(meta.get("capture_time") or "—")))
         camera = " ".join(str(meta[k]) for k in ("camera_make", "camera_model") if meta.get(k))
-        self.fields["camera"].setText(camera or str(meta.get("camera") or "—"))
+        self.fields["camera"].setText(visible_name(camera or str(meta.get("camera") or "—")))
         self.fields["sha256"].setText(ev.sha256[:32] + "\n" + ev.sha256[32:])
         self._fill_description(ev)
 
