@@ -136,3 +136,27 @@ def test_a_vault_from_before_keeps_its_disguise_choice(qtbot, location) -> None:
         assert not controller.prefs.disguise_title  # the choice made (none): not disguised
     finally:
         _close(controller)
+
+
+def test_the_installed_app_starts_with_a_fifo_for_a_key_file(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 item 8: in installed mode a FIFO in place of vault.keys stopped the start."""
+    import os
+    import time
+
+    from safediary.host.paths import DataLocation
+
+    root = tmp_path / "installed"
+    root.mkdir()
+    location = DataLocation(root, portable=False)
+    vault, _ = Vault.create(location.vault_dir, PASSPHRASE)
+    vault.lock()
+    for name in ("vault.keys", "vault.keys.b"):
+        (location.vault_dir / name).unlink()
+        os.mkfifo(location.vault_dir / name)
+    start = time.monotonic()
+    controller = _controller(location)
+    try:
+        window = controller.start()
+        assert window is not None and time.monotonic() - start < 2
+    finally:
+        _close(controller)
