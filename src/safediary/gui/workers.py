@@ -58,6 +58,21 @@ class Task(QRunnable):
         if "cancel" in params and "cancel" not in kwargs:
             self.kwargs["cancel"] = self._cancel.is_set
 
+    def connect(
+        self,
+        *,
+        progress: Callable[[int, int], Any],
+        finished: Callable[[Any], Any],
+        failed: Callable[[Any], Any],
+        cancelled: Callable[[], Any],
+    ) -> Task:
+        """Connect the four outcomes a long task reports (on the GUI thread); returns itself."""
+        self.signals.progress.connect(progress)
+        self.signals.finished.connect(finished)
+        self.signals.failed.connect(failed)
+        self.signals.cancelled.connect(cancelled)
+        return self
+
     def cancel(self) -> None:
         """Ask the task to stop at its next progress report."""
         self._cancel.set()

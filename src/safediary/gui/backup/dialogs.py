@@ -87,11 +87,12 @@ class _WorkDialog(SafeDialog):
         return self.task is not None
 
     def run(self, fn: Any, *args: Any) -> Task:
-        task = Task(fn, *args)
-        task.signals.progress.connect(self._on_progress)
-        task.signals.finished.connect(self._finished)
-        task.signals.failed.connect(self._failed)
-        task.signals.cancelled.connect(self._cancelled)
+        task = Task(fn, *args).connect(
+            progress=self._on_progress,
+            finished=self._finished,
+            failed=self._failed,
+            cancelled=self._cancelled,
+        )
         self.task = task
         self.progress.setValue(0)
         self.progress.show()

@@ -335,11 +335,12 @@ class EvidencePanel(QWidget):
         self.message.setText(self._adding)
         self._meter = CopyMeter()
         self._shown_at = 0.0
-        task = Task(import_files, self.vault, files, incident_id)
-        task.signals.progress.connect(self._progress)
-        task.signals.finished.connect(self._finished)
-        task.signals.failed.connect(self._failed)
-        task.signals.cancelled.connect(self._cancelled)
+        task = Task(import_files, self.vault, files, incident_id).connect(
+            progress=self._progress,
+            finished=self._finished,
+            failed=self._failed,
+            cancelled=self._cancelled,
+        )
         self.task = task
         runner().start(task)
         return task

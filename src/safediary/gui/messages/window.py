@@ -358,11 +358,12 @@ class MessagesWindow(SafeDialog):
         task = Task(
             self.vault.messages.import_export, Path(path), tz=self.zone(), day_first=day_first
         )
-        task.kwargs["cancel"] = lambda: task.is_cancelled
-        task.signals.progress.connect(self._progress)
-        task.signals.finished.connect(self._imported)
-        task.signals.failed.connect(lambda exc: self._import_failed(exc, Path(path)))
-        task.signals.cancelled.connect(self._import_cancelled)
+        task.connect(
+            progress=self._progress,
+            finished=self._imported,
+            failed=lambda exc: self._import_failed(exc, Path(path)),
+            cancelled=self._import_cancelled,
+        )
         self.task = task
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)

@@ -162,10 +162,12 @@ class BundleDialog(SafeDialog):
         task = Task(
             _write, self.vault, self.folder, self.report_options, self.zip_check.isChecked()
         )
-        task.signals.progress.connect(self._on_progress)
-        task.signals.finished.connect(self._on_done)
-        task.signals.failed.connect(self._on_failed)
-        task.signals.cancelled.connect(self._on_cancelled)
+        task.connect(
+            progress=self._on_progress,
+            finished=self._on_done,
+            failed=self._on_failed,
+            cancelled=self._on_cancelled,
+        )
         self._task = task
         runner().start(task)
         return task

@@ -431,11 +431,12 @@ class ReportDialog(SafeDialog):
         self.progress.setValue(0)
         self.status.setText("Making the report…")
         self._set_busy(True)
-        task = Task(_render, self.vault, options)
-        task.signals.progress.connect(self._on_progress)
-        task.signals.finished.connect(self._on_made)
-        task.signals.failed.connect(self._on_failed)
-        task.signals.cancelled.connect(self._on_cancelled)
+        task = Task(_render, self.vault, options).connect(
+            progress=self._on_progress,
+            finished=self._on_made,
+            failed=self._on_failed,
+            cancelled=self._on_cancelled,
+        )
         self._task = task
         runner().start(task)
 
