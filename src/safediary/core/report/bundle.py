@@ -292,6 +292,7 @@ def write_bundle(
         if data.evidence:  # exporting is logged in the diary: print the fingerprint after it
             again = collect(vault, options, thumbnails=options.include_thumbnails, check=False)
             again.check_ok, again.check_problems = data.check_ok, data.check_problems
+            again.clock_notes = data.clock_notes
             data = again
 
         def report_progress(done: int, of: int) -> None:
