@@ -213,6 +213,19 @@ def record(tx: _Tx, table: str, *key: Any, at: datetime | None = None) -> str | 
     return append(tx, table, key, row, at)
 
 
+def update(tx: _Tx, table: str, row_id: int, values: dict[str, Any]) -> datetime:
+    """Change the named columns of one row (and its ``updated_at``), then record the new
+    version in the chain; returns the time stamped. ``values`` names checked columns only."""
+    stamp = now()
+    sets = ", ".join(f"{k} = ?" for k in values)
+    tx.execute(
+        f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?",
+        (*values.values(), to_text(stamp), row_id),
+    )
+    record(tx, table, row_id, at=stamp)
+    return stamp
+
+
 def record_all(tx: _Tx, table: str, at: datetime | None = None) -> int:
     """Record every row of a table (used once when a table comes under the chain)."""
     spec = _spec(table)

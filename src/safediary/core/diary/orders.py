@@ -195,13 +195,7 @@ class Orders:
             _check_dates(made, expires)
             if not clean:
                 return current
-            stamp = now()
-            sets = ", ".join(f"{k} = ?" for k in clean)
-            tx.execute(
-                f"UPDATE orders SET {sets}, updated_at = ? WHERE id = ?",
-                (*clean.values(), to_text(stamp), order_id),
-            )
-            ledger.record(tx, "orders", order_id, at=stamp)
+            ledger.update(tx, "orders", order_id, clean)
         return self.get(order_id)
 
     def get(self, order_id: int) -> CourtOrder:

@@ -134,13 +134,7 @@ class People:
                 zip(PERSON_FIELDS, found, strict=True)
             ):
                 return self.get(person_id)  # nothing changed: no new version
-            stamp = now()
-            sets = ", ".join(f"{k} = ?" for k in clean)
-            tx.execute(
-                f"UPDATE people SET {sets}, updated_at = ? WHERE id = ?",
-                (*clean.values(), to_text(stamp), person_id),
-            )
-            ledger.record(tx, "people", person_id, at=stamp)
+            ledger.update(tx, "people", person_id, clean)
             linked = [
                 r[0]
                 for r in tx.execute(
