@@ -199,7 +199,8 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
             detected, metadata, thumb = self._describe(blob_id, file_key, info.size)
             if source.is_link:
                 metadata["imported_through_link"] = True
-            committed = self._commit(source, info, wrapped, detected, metadata, thumb, incident_id)
+            staged = StagedEvidence(source, info, wrapped, detected, metadata, thumb)
+            committed = self._commit(staged, incident_id)
         except BaseException:
             with contextlib.suppress(Exception):
                 blobstore.delete_blob(self.root, blob_id)
@@ -225,39 +226,20 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
                     metadata.update(media.av_metadata(io.BufferedReader(_Unclosing(reader))))
         return detected, metadata, thumb
 
-    def _commit(
-        self,
-        source: Source,
-        info: blobstore.BlobInfo,
-        wrapped: bytes,
-        detected: media.MediaType,
-        metadata: dict[str, Any],
-        thumb: bytes | None,
-        incident_id: int | None,
-    ) -> Evidence:
-        stamp = now()
+    def _commit(self, staged: StagedEvidence, incident_id: int | None) -> Evidence:
         with self._db.transaction() as tx:
-            evidence_id, shared = self._insert(
-                tx, source, info, wrapped, detected, metadata, thumb, incident_id, stamp
-            )
+            evidence_id, shared = self._insert(tx, staged, incident_id, now())
         if shared is not None:  # the new copy is redundant; an identical one is kept
             with contextlib.suppress(Exception):
-                blobstore.delete_blob(self.root, info.blob_id)
+                blobstore.delete_blob(self.root, staged.info.blob_id)
         return self.get(evidence_id)
 
     def _insert(
-        self,
-        tx: _Tx,
-        source: Source,
-        info: blobstore.BlobInfo,
-        wrapped: bytes,
-        detected: media.MediaType,
-        metadata: dict[str, Any],
-        thumb: bytes | None,
-        incident_id: int | None,
-        stamp: datetime,
+        self, tx: _Tx, staged: StagedEvidence, incident_id: int | None, stamp: datetime
     ) -> tuple[int, str | None]:
         """Insert one record inside ``tx``; returns its id and the shared blob used, if any."""
+        source, info, wrapped = staged.source, staged.info, staged.wrapped
+        detected, metadata, thumb = staged.detected, staged.metadata, staged.thumb
         if self._is_locked():
             raise VaultLocked("The diary is locked.")
         try:  # the master key may have been replaced (vault.rekey) since the copy began
@@ -384,17 +366,7 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
 
     def commit_staged(self, tx: _Tx, staged: StagedEvidence, incident_id: int | None = None) -> int:
         """Record a staged blob inside the caller's transaction; returns the evidence id."""
-        evidence_id, shared = self._insert(
-            tx,
-            staged.source,
-            staged.info,
-            staged.wrapped,
-            staged.detected,
-            staged.metadata,
-            staged.thumb,
-            incident_id,
-            now(),
-        )
+        evidence_id, shared = self._insert(tx, staged, incident_id, now())
         staged.shared = shared
         return evidence_id
 
