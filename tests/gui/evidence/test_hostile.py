@@ -229,3 +229,30 @@ def test_huge_text_evidence_shows_its_beginning_without_stalling(qtbot, vault, t
     assert text.rstrip().endswith("saves the whole file.]")
     assert max(len(row) for row in text.splitlines()) <= 1000  # long lines folded
     viewer.close()
+
+
+def test_more_pages_come_after_the_first_and_before_the_footer(qtbot, vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    for n in range(12):
+        page.drawString(72, 720, f"page {n + 1}")
+        page.showPage()
+    page.save()
+    evidence_id = _add(vault, tmp_path, "twelve.pdf", out.getvalue())
+    viewer = EvidenceViewer(vault, evidence_id)
+    viewer.show()
+    with qtbot.waitSignal(viewer.loaded, timeout=15000):
+        pass
+    assert viewer.pages.page_count == 10
+    assert viewer.pages_label.text() == "Showing pages 1–10 of 12."
+    viewer.more_button.click()
+    qtbot.waitUntil(lambda: viewer.pages.page_count == 12, timeout=15000)
+    layout = viewer.pages._layout
+    names = [layout.itemAt(i).widget().accessibleName() for i in range(layout.count() - 1)]
+    assert names == [f"Page {n}" for n in range(1, 13)]  # the footer stays last
+    assert viewer.pages_label.text() == "12 pages."
+    viewer.close()

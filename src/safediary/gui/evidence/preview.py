@@ -138,8 +138,8 @@ class PageList(QScrollArea):
             label = QLabel()
             label.setAccessibleName(f"Page {len(self._pages) + 1}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._layout.insertWidget(len(self._pages), label)  # before the footer
             self._pages.append((QPixmap.fromImage(to_image(picture)), label))
-            self._layout.addWidget(label)
         self._width = 0
         self._fit()
 

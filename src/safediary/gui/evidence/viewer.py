@@ -290,6 +290,7 @@ class EvidenceViewer(SafeDialog):
         self.more_button.clicked.connect(self._load_more)
         self.pages_label = PlainLabel("")
         self.pages_label.setObjectName("pagesLabel")
+        self.pages_label.setWordWrap(False)
         self.pages.add_pages(preview.pictures)
         footer = QWidget()
         row = QHBoxLayout(footer)
