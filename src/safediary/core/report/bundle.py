@@ -30,11 +30,10 @@ from typing import Any
 
 from safediary.core.errors import InvalidInput, VaultCorrupted
 from safediary.core.fsutil import atomic_write, fsync_dir, storage_error
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.report.about import HASH_COMMANDS
 from safediary.core.report.data import (
-    CancelFn,
     EvidenceItem,
-    ProgressFn,
     ReportCancelled,
     ReportData,
     ReportOptions,

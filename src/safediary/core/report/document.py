@@ -31,10 +31,9 @@ from reportlab.platypus import (
 
 from safediary.core.errors import InvalidInput
 from safediary.core.fsutil import atomic_write
+from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.report import about, bundle, entries, exhibits, sections, summary
 from safediary.core.report.data import (
-    CancelFn,
-    ProgressFn,
     ReportCancelled,
     ReportData,
     ReportOptions,
