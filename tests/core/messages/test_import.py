@@ -55,6 +55,7 @@ def test_us_twelve_hour_form(vault: Vault, tmp_path: Path) -> None:
 
 def test_iphone_zip_attaches_media_as_evidence(vault: Vault, tmp_path: Path) -> None:
     conv = vault.messages.import_export(samples.whatsapp_zip(tmp_path / "chat.zip"), tz=LONDON)
+    assert conv.title == "chat"  # iPhone's "_chat.txt" says nothing: the ZIP's name does
     msgs = vault.messages.list(conv.id)
     assert msgs[0].notice
     assert msgs[1].text == "Open the door"

@@ -120,3 +120,14 @@ def test_diary_search_says_when_messages_match(qtbot, window, vault, tmp_path):
     messages = window.open_messages()
     assert messages.search_field.text() == "bus stop"
     qtbot.waitUntil(lambda: messages.model.rowCount() == 1)
+
+
+def test_search_with_no_match_here_points_elsewhere(qtbot, window, vault, tmp_path):
+    vault.messages.import_export(samples.write(tmp_path / "sms.xml", samples.SMS_XML))
+    vault.messages.import_export(samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
+    messages = window.open_messages()
+    messages.conversation_list.setCurrentRow(0)  # the texts
+    messages.search_field.setText("bus stop")
+    qtbot.waitUntil(lambda: "other conversations" in messages.selection_label.text())
+    assert messages.model.rowCount() == 0
+    assert "No messages here match “bus stop”. 1 in other" in messages.selection_label.text()

@@ -88,7 +88,10 @@ def open_export(
         head = fh.read(8192)
         fh.seek(0)
         if head.startswith(b"PK\x03\x04"):
-            yield _zip_chat(fh, tz, day_first)
+            export = _zip_chat(fh, tz, day_first)
+            if export.title == "WhatsApp chat":  # an iPhone ZIP names its chat "_chat.txt"
+                export.title = path.stem
+            yield export
         elif android.root_tag(head) is not None:
             yield android.parse(fh, tz=tz)
         elif mail.looks_like_mbox(head):

@@ -301,6 +301,12 @@ class MessagesWindow(SafeDialog):
         self.model.set_messages(messages)
         self.detail.clear()
         self._selection_changed()
+        if words and not messages:
+            elsewhere = self.vault.messages.search_count(words)
+            hint = f"No messages here match “{words}”."
+            if elsewhere:
+                hint += f" {elsewhere} in other conversations: choose one on the left."
+            self.selection_label.setText(hint)
 
     def show_current(self) -> None:
         index = self.table.currentIndex()
