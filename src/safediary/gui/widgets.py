@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -72,6 +73,15 @@ class PassphraseField(QLineEdit):
     def set_visible_text(self, visible: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
         self.setEchoMode(mode)
+
+
+def ends_row(left: QWidget, right: QWidget) -> QHBoxLayout:
+    """A row with ``left`` at the left edge and ``right`` at the right (Back … Next)."""
+    row = QHBoxLayout()
+    row.addWidget(left)
+    row.addStretch(1)
+    row.addWidget(right)
+    return row
 
 
 def show_toggle(*fields: PassphraseField, text: str = "Show what I type") -> QCheckBox:

@@ -108,19 +108,15 @@ class FirstRunWindow(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
-        row = QHBoxLayout()
         self.restore_button = button(
             "I have a backup…", "restoreBackupStartButton", "Open or restore a backup"
         )
         self.restore_button.setFlat(True)
         self.restore_button.clicked.connect(self.open_backup)
-        row.addWidget(self.restore_button)
-        row.addStretch(1)
         self.start_button = button("Set up my diary", "startButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self._go_passphrase)
-        row.addWidget(self.start_button)
-        layout.addLayout(row)
+        layout.addLayout(widgets.ends_row(self.restore_button, self.start_button))
         return page
 
     def open_backup(self) -> QWidget:
@@ -185,16 +181,12 @@ class FirstRunWindow(QWidget):
         self.busy.setAccessibleName("Creating your diary")
         layout.addWidget(self.busy)
         layout.addStretch(1)
-        row = QHBoxLayout()
         back = button("Back", "backButton")
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
-        row.addWidget(back)
-        row.addStretch(1)
         self.create_button = button("Create my diary", "createButton")
         self.create_button.setEnabled(False)
         self.create_button.clicked.connect(self.create_vault)
-        row.addWidget(self.create_button)
-        layout.addLayout(row)
+        layout.addLayout(widgets.ends_row(back, self.create_button))
         self.passphrase.textChanged.connect(self._check)
         self.repeat.textChanged.connect(self._check)
         self.repeat.returnPressed.connect(self.create_vault)
