@@ -230,3 +230,16 @@ def test_backup_carries_the_messages_and_their_files(vault: Vault, tmp_path: Pat
         assert [m.text for m in msgs] == [m.text for m in vault.messages.list(conv.id)]
         assert copy.evidence.read(photo) == samples.JPEG
         assert copy.verify().ok
+
+
+def test_a_file_named_by_many_messages_is_copied_once(vault: Vault, tmp_path: Path) -> None:
+    lines = [f"[28/11/2026, 21:{m:02d}:00] Daniel: \u200e<attached: 00000012-PHOTO.jpg>"
+             for m in range(40)]
+    path = tmp_path / "chat.zip"
+    path.write_bytes(samples.zip_bytes({"_chat.txt": "\n".join(lines).encode(),
+                                        "00000012-PHOTO.jpg": samples.JPEG}))
+    conv = vault.messages.import_export(path, tz=LONDON)
+    ids = {m.attachments for m in vault.messages.list(conv.id)}
+    assert len(ids) == 1 and len(next(iter(ids))) == 1  # every message links the one record
+    assert vault.evidence.count() == 2  # the ZIP and the photo, once
+    assert vault.verify().ok

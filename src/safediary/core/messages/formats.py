@@ -65,7 +65,9 @@ def _zip_chat(fh: IO[bytes], tz: tzinfo | None, day_first: bool | None) -> Parse
         info = by_name.get(name)
         if info is None:
             return None
-        return ParsedAttachment(name, lambda: archive.open(info), info.file_size)
+        return ParsedAttachment(
+            name, lambda: archive.open(info), info.file_size, key=f"zip:{info.filename}"
+        )
 
     try:
         with archive.open(texts[0]) as chat:

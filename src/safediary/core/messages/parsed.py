@@ -52,6 +52,9 @@ class ParsedAttachment:
     name: str
     open: Callable[[], IO[bytes]] | None = None
     size: int | None = None
+    #: the same ``key`` means the same bytes (a ZIP member named by several messages):
+    #: it is copied in once. None: never shared.
+    key: str | None = None
 
     @staticmethod
     def from_bytes(name: str, data: bytes) -> ParsedAttachment:

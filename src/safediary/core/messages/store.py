@@ -158,6 +158,7 @@ class Messages:
             staged.append(original)
             done = original.info.size
             pending: list[_Pending] = []
+            by_key: dict[str, StagedEvidence] = {}
             with open_export(path, tz=tz, day_first=day_first) as export:
                 for parsed in export.messages:
                     if stop():
@@ -167,6 +168,9 @@ class Messages:
                         if att.open is None:
                             files.append(None)
                             continue
+                        if att.key is not None and att.key in by_key:
+                            files.append(by_key[att.key])  # named again: copied in once
+                            continue
                         with att.open() as stream:
                             item = self._evidence.stage_stream(
                                 att.name, stream, mtime=parsed.sent_at, size=att.size,
@@ -174,6 +178,8 @@ class Messages:
                             )
                         staged.append(item)
                         files.append(item)
+                        if att.key is not None:
+                            by_key[att.key] = item
                         step(item.info.size)
                     pending.append(_Pending(parsed, files))
                     if len(pending) % 500 == 0:
@@ -222,14 +228,23 @@ class Messages:
             )
             conv_id = int(cur.lastrowid)
             prev = _GENESIS
+            recorded: dict[int, int] = {}  # staged blob (by identity) -> its evidence id
             for position, item in enumerate(pending, start=1):
-                prev = self._insert(tx, conv_id, position, item, prev)
+                prev = self._insert(tx, conv_id, position, item, prev, recorded)
             tx.execute("UPDATE conversations SET digest = ? WHERE id = ?", (prev, conv_id))
             # the diary's chain covers the conversation (its digest covers every message)
             ledger.record(tx, "conversations", conv_id, at=stamp)
         return conv_id
 
-    def _insert(self, tx: _Tx, conv_id: int, position: int, item: _Pending, prev: str) -> str:
+    def _insert(
+        self,
+        tx: _Tx,
+        conv_id: int,
+        position: int,
+        item: _Pending,
+        prev: str,
+        recorded: dict[int, int],
+    ) -> str:
         m = item.parsed
         names = [a.name for a in m.attachments]
         sha = [s.info.sha256 if s is not None else "" for s in item.staged]
@@ -247,7 +262,10 @@ class Messages:
         for index, staged in enumerate(item.staged):
             evidence_id = None
             if staged is not None:
-                evidence_id = self._evidence.commit_staged(tx, staged)
+                evidence_id = recorded.get(id(staged))
+                if evidence_id is None:  # a file named by several messages is one record
+                    evidence_id = self._evidence.commit_staged(tx, staged)
+                    recorded[id(staged)] = evidence_id
             tx.execute(
                 "INSERT INTO message_attachments (message_id, position, name, evidence_id)"
                 " VALUES (?, ?, ?, ?)",
