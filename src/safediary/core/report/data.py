@@ -462,14 +462,34 @@ def fmt_weekday(value: datetime) -> str:
     return DAYS[value.weekday()]
 
 
-def fmt_datetime(value: datetime, *, weekday: bool = False, zone: bool = False) -> str:
-    """``Thu 12 Feb 2026, 21:40`` in the datetime's own time zone."""
+def fmt_datetime(
+    value: datetime,
+    *,
+    weekday: bool = False,
+    zone: bool = False,
+    home: datetime | None = None,
+) -> str:
+    """``Thu 12 Feb 2026, 21:40`` in the datetime's own time zone.
+
+    ``zone``: always add the offset; ``home``: add it when it differs from home's
+    (the report's zone, stated once on the cover).
+    """
     text = f"{fmt_date(value)}, {value:%H:%M}"
     if weekday:
         text = f"{DAYS[value.weekday()]} {text}"
-    if zone:
+    if zone or not same_zone(value, home):
         text += f" ({fmt_offset(value)})"
     return text
+
+
+def same_zone(value: datetime, home: datetime | None) -> bool:
+    """Whether ``value`` has home's UTC offset (True when there is no home)."""
+    return home is None or value.utcoffset() == home.utcoffset()
+
+
+def fmt_clock(value: datetime, home: datetime | None = None) -> str:
+    """``21:40``, with `` UTC+01:00`` after it when its offset is not home's."""
+    return f"{value:%H:%M}" + ("" if same_zone(value, home) else f" {fmt_offset(value)}")
 
 
 def fmt_offset(value: datetime) -> str:

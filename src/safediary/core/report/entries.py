@@ -238,7 +238,7 @@ def _transcript(messages: list[Any], data: ReportData, st: Styles) -> Story:
     attached = ParagraphStyle("attached", st.muted, leftIndent=st.fact.leftIndent, spaceAfter=2)
     for m in messages:
         who = m.sender or "(a notice from the app)"
-        line = f"<b>{markup(fmt_datetime(m.sent_at))} · {markup(who)}</b>"
+        line = f"<b>{markup(fmt_datetime(m.sent_at, home=data.generated_at))} · {markup(who)}</b>"
         if m.details.get("to"):
             line += markup(f" to {m.details['to']}")
         if m.details.get("subject"):

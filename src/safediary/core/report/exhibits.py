@@ -95,9 +95,13 @@ def evidence_section(data: ReportData, st: Styles, width: float, grid: Grid) -> 
         if item.duration is not None:
             details.append("<b>Length</b> " + _duration(item.duration))
         if item.modified_at is not None:
-            details.append("<b>File date</b> " + fmt_datetime(item.modified_at))
+            details.append(
+                "<b>File date</b> " + fmt_datetime(item.modified_at, home=data.generated_at)
+            )
         if item.imported_at is not None:
-            details.append("<b>Put in diary</b> " + fmt_datetime(item.imported_at))
+            details.append(
+                "<b>Put in diary</b> " + fmt_datetime(item.imported_at, home=data.generated_at)
+            )
         if item.is_image and item.id in data.pictures:
             details.append(link("<i>picture in full</i>", f"picture-{item.id}"))
         rows.append(

@@ -30,9 +30,12 @@ from safediary.core.report.about import check_notice, check_sentence
 from safediary.core.report.chart import incidents_chart
 from safediary.core.report.data import (
     ReportData,
+    fmt_clock,
     fmt_date,
     fmt_datetime,
+    fmt_offset,
     fmt_weekday,
+    same_zone,
 )
 from safediary.core.report.flow import Lazy, entry_key, heading, link
 from safediary.core.report.text import (
@@ -160,6 +163,7 @@ def cover(data: ReportData, st: Styles, width: float) -> Story:
     facts: list[tuple[str, Any]] = [
         ("Period covered", _period(data)),
         ("Report made", fmt_datetime(data.generated_at, weekday=True, zone=True)),
+        ("Times", times_sentence(data)),
         ("Entries in this report", f"{summary.total}"),
         (
             "Reported",
@@ -409,16 +413,30 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def times_sentence(data: ReportData) -> str:
+    """The cover's one statement of the zone the report's times are in."""
+    return (
+        f"Shown as the clock recorded them, in {fmt_offset(data.generated_at)} (this "
+        "computer's time zone when the report was made). A time recorded in another zone "
+        "keeps that zone, and its offset is printed beside it."
+    )
+
+
 def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
-    start = incident.occurred_at
+    start, home = incident.occurred_at, data.generated_at
     when = ("<b>approx.</b><br/>" if incident.approximate else "") + (
         f"{fmt_date(start)}<br/>{fmt_weekday(start)}, {start:%H:%M}"
     )
     if incident.occurred_until is not None:
         until = incident.occurred_until.astimezone(start.tzinfo)
         when += " to " + (f"{until:%H:%M}" if until.date() == start.date() else fmt_datetime(until))
-    written = incident.recorded_at.astimezone(start.tzinfo)
-    when += f"<br/><font color='#555555'>written {fmt_date(written)}, {written:%H:%M}</font>"
+    if not same_zone(start, home):
+        when += f" {fmt_offset(start)}"
+    # written down: in the zone the computer's clock had then, never the happened-at zone
+    written = incident.recorded_at
+    when += (
+        f"<br/><font color='#555555'>written {fmt_date(written)}, {fmt_clock(written, home)}</font>"
+    )
     if incident.amended:
         when += "<br/><b>amended</b>"
     key = entry_key(incident.id)
@@ -469,7 +487,7 @@ def checklist_section(data: ReportData, st: Styles, width: float) -> Story:
     story: Story = [
         heading("Stalking screening checklist", st.h1, "checklist"),
         Paragraph(
-            f"Answered on {fmt_datetime(answers.answered_at, weekday=True)}"
+            f"Answered on {fmt_datetime(answers.answered_at, weekday=True, home=data.generated_at)}"
             + (
                 f" (the latest of {data.checklist_count} times it was answered)."
                 if data.checklist_count > 1

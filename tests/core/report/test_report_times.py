@@ -1,0 +1,58 @@
+"""Every time in the report is shown in the zone it was recorded in, and says so."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pypdf
+
+from safediary.core import Vault
+from safediary.core.report import ReportOptions, render_report
+from safediary.core.report.data import fmt_offset
+from safediary.core.timeutil import now
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def _other_zone() -> timezone:
+    """A zone whose offset is not this computer's now (so the two can be told apart)."""
+    local = now().utcoffset() or timedelta(0)
+    hours = 5 if local != timedelta(hours=5) else 3
+    return timezone(timedelta(hours=hours))
+
+
+def test_log_written_time_is_the_recorded_time_not_converted_to_the_happened_zone(
+    vault: Vault,
+) -> None:
+    zone = _other_zone()
+    incident = vault.incidents.add(
+        occurred_at=datetime(2026, 6, 10, 19, 5, tzinfo=zone), description="TEXTS-AGAIN"
+    )
+    written = vault.incidents.get(incident.id).recorded_at
+    converted = written.astimezone(zone)
+    text = _text(render_report(vault, ReportOptions()))
+    log = text[text.index("Chronological log") :]
+    log = log[: log.index("Entries in full")] if "Entries in full" in log else log
+    row = log[log.index("TEXTS-AGAIN") - 120 :]
+    stamp = row[row.index(f"written {written.day} ") :][:40]
+    assert f"{written:%H:%M}" in stamp
+    assert f"{converted:%H:%M}" not in stamp
+    # the happened time is in another zone than the report's: its offset is printed with it
+    assert f"19:05 {fmt_offset(converted)}" in log
+    # the cover says once which zone the times are in
+    cover = text[: text.index("Entries in this report")]
+    assert f"Times Shown as the clock recorded them, in {fmt_offset(now())}" in cover
+
+
+def test_times_in_the_report_zone_carry_no_offset_in_the_log(vault: Vault) -> None:
+    here = now().replace(hour=9, minute=17, second=0, microsecond=0) - timedelta(days=2)
+    vault.incidents.add(occurred_at=here, description="SAME-ZONE")
+    text = _text(render_report(vault, ReportOptions()))
+    log = text[text.index("Chronological log") :]
+    assert "09:17" in log
+    assert "09:17 UTC" not in log
