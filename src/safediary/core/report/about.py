@@ -132,6 +132,14 @@ def _left_out(data: ReportData) -> list[str]:
     lines = []
     if not opts.include_private:
         lines.append("Entries marked private by the diary's author are not included.")
+    if not opts.include_revisions and any(i.amended for i in data.incidents):
+        amended = sum(1 for i in data.incidents if i.amended)
+        lines.append(
+            f"Earlier versions of the {amended} amended "
+            + ("entry are" if amended == 1 else "entries are")
+            + " not printed: each entry shows its latest version. The diary keeps every "
+            "version, and a report that includes them can be made from it."
+        )
     if not opts.include_feelings:
         lines.append("The author chose not to include how each incident made them feel.")
     if not opts.include_impact:

@@ -133,7 +133,13 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
             (
                 "Amended",
                 f"Changed after it was first written down: version {incident.revision}, "
-                f"amended on {fmt_datetime(incident.saved_at, weekday=True, zone=True)}.",
+                f"amended on {fmt_datetime(incident.saved_at, weekday=True, zone=True)}."
+                + (
+                    ""
+                    if data.options.include_revisions
+                    else " This is the latest version; the earlier ones are kept in the "
+                    "diary and are not printed in this report."
+                ),
                 False,
             )
         )

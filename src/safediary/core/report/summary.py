@@ -261,8 +261,12 @@ def _serious(
                 page_ref(entry_key(incident.id)),
             ]
         )
+    candidates = sum(1 for i in data.incidents if seriousness(i) > 0)
+    title = "Most serious incidents (violence, threats, damage, at home, orders breached)"
+    if candidates > len(chosen):
+        title += f": {len(chosen)} of the {candidates} such entries; all are in the log"
     return [
-        _sub("Most serious incidents (violence, threats, damage, at home, orders breached)", st),
+        _sub(title, st),
         grid(rows, [width * 0.08, width * 0.15, width * 0.67, width * 0.1]),
     ]
 

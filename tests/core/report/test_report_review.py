@@ -1,4 +1,4 @@
-"""Every time in the report is shown in the zone it was recorded in, and says so."""
+"""What a reader would misread: times and their zones, amended entries, selections."""
 
 from __future__ import annotations
 
@@ -56,3 +56,28 @@ def test_times_in_the_report_zone_carry_no_offset_in_the_log(vault: Vault) -> No
     log = text[text.index("Chronological log") :]
     assert "09:17" in log
     assert "09:17 UTC" not in log
+
+
+def test_an_amended_entry_says_its_earlier_versions_are_not_printed_unless_they_are(
+    vault: Vault,
+) -> None:
+    incident = vault.incidents.add(occurred_at=now(), description="FIRST-WORDS")
+    vault.incidents.amend(incident.id, description="SECOND-WORDS")
+    text = _text(render_report(vault, ReportOptions()))
+    assert "FIRST-WORDS" not in text
+    assert "Earlier versions of the 1 amended entry are not printed" in text
+    assert "earlier ones are kept in the diary and are not printed in this report" in text
+    full = _text(render_report(vault, ReportOptions(include_revisions=True)))
+    assert "FIRST-WORDS" in full
+    assert "Earlier versions of the" not in full
+    assert "are not printed in this report" not in full
+
+
+def test_the_most_serious_list_says_when_it_is_a_selection(vault: Vault) -> None:
+    start = now() - timedelta(days=40)
+    for n in range(10):
+        vault.incidents.add(
+            occurred_at=start + timedelta(days=n), kinds={"threat"}, description=f"THREAT-{n}"
+        )
+    text = _text(render_report(vault, ReportOptions()))
+    assert "orders breached): 8 of the 10 such entries; all are in the log" in text
