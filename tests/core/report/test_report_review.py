@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pypdf
+from PIL import Image
 
 from safediary.core import Vault
 from safediary.core.report import ReportOptions, render_report
@@ -81,3 +83,31 @@ def test_the_most_serious_list_says_when_it_is_a_selection(vault: Vault) -> None
         )
     text = _text(render_report(vault, ReportOptions()))
     assert "orders breached): 8 of the 10 such entries; all are in the log" in text
+
+
+def _photo(path: Path, taken: str) -> Path:
+    exif = Image.Exif()
+    exif[0x0132] = taken  # DateTime, as a camera writes it
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(path, "JPEG", exif=exif)
+    return path
+
+
+def test_the_index_notes_a_camera_date_far_from_the_linked_entry(
+    vault: Vault, tmp_path: Path
+) -> None:
+    zone = timezone(timedelta(hours=1))
+    window = vault.incidents.add(
+        occurred_at=datetime(2026, 10, 16, 7, 30, tzinfo=zone), description="TYRES"
+    )
+    door = vault.incidents.add(
+        occurred_at=datetime(2026, 10, 20, 22, 10, tzinfo=zone), description="DOOR"
+    )
+    vault.evidence.add_file(_photo(tmp_path / "old.jpg", "2026:01:10 21:30:00"), window.id)
+    vault.evidence.add_file(_photo(tmp_path / "same.jpg", "2026:10:20 23:55:00"), door.id)
+    text = _text(render_report(vault, ReportOptions()))
+    index = text[text.index("Evidence index") :]
+    assert (
+        f"Note the camera's date is 279 days before entry No. {window.number} (16 Oct 2026)"
+        in index
+    )
+    assert index.count("Note the camera's date") == 1  # same day: no note

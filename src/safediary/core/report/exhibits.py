@@ -13,8 +13,15 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from safediary.core.diary.incidents import Incident
 from safediary.core.errors import VaultError
-from safediary.core.report.data import EvidenceItem, ReportData, fmt_datetime, fmt_size
+from safediary.core.report.data import (
+    EvidenceItem,
+    ReportData,
+    fmt_date,
+    fmt_datetime,
+    fmt_size,
+)
 from safediary.core.report.flow import JpegImage, entry_key, heading, link
 from safediary.core.report.text import Paragraph, Styles, markup, shorten
 from safediary.core.wording import visible_name
@@ -31,7 +38,9 @@ INDEX_HELP = (
     "Each file has an exhibit mark for this report and the SHA-256 fingerprint of the "
     "original file, worked out when it was put into the diary. “About this report” says "
     "how to check a copy of a file against it. Exact copies of the files can be exported "
-    "from SafeDiary, named by their marks."
+    "from SafeDiary, named by their marks. Where a camera's date is more than a day away "
+    "from the date of the entry a file is linked to, a note says so: the camera's clock may "
+    "be wrong, or the picture older than the incident."
 )
 
 
@@ -52,6 +61,29 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def camera_date_note(item: EvidenceItem, by_id: dict[int, Incident]) -> str | None:
+    """A note when the camera's date is over a day from every entry the file is linked to."""
+    if not item.captured_at:
+        return None
+    try:
+        taken = datetime.fromisoformat(item.captured_at)
+    except ValueError:
+        return None
+    linked = [by_id[i] for i in item.incident_ids if i in by_id]
+    if not linked:
+        return None
+    # the camera's own calendar day against the day the entry says, each as recorded
+    gaps = [(i.occurred_at.date() - taken.date()).days for i in linked]
+    gap, nearest = min(zip(gaps, linked, strict=True), key=lambda g: abs(g[0]))
+    if abs(gap) <= 1:
+        return None
+    days = f"{abs(gap):,} days " + ("before" if gap > 0 else "after")
+    return (
+        f"<b>Note</b> the camera's date is {days} entry No. {nearest.number} "
+        f"({fmt_date(nearest.occurred_at)})"
+    )
+
+
 def _entries(item: EvidenceItem, data: ReportData) -> str:
     ids = {i.number: i.id for i in data.incidents}
     return ", ".join(
@@ -69,6 +101,7 @@ def evidence_section(data: ReportData, st: Styles, width: float, grid: Grid) -> 
     story += [Paragraph(INDEX_HELP, st.small), Spacer(1, 6)]
     heads = ("Mark", "File, what it shows and its SHA-256", "Dates and details", "Entries")
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
+    by_id = {i.id: i for i in data.incidents}
     for item in data.evidence:
         name = markup(shorten(visible_name(item.original_name), 300)[0]) or "(no name)"
         kind = markup(item.mime or item.kind)
@@ -88,6 +121,9 @@ def evidence_section(data: ReportData, st: Styles, width: float, grid: Grid) -> 
         details = []
         if item.captured_at:
             details.append("<b>Taken</b> " + markup(_exif_text(item.captured_at)))
+        note = camera_date_note(item, by_id)
+        if note is not None:
+            details.append(note)
         if item.camera:
             details.append("<b>Camera</b> " + markup(shorten(item.camera, 80)[0]))
         if item.gps is not None:
