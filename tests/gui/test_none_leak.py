@@ -9,11 +9,12 @@ typing. pyproject.toml keeps that release out; this test keeps it out for good.
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtWidgets import QApplication
 
 from safediary.core import Vault
@@ -45,7 +46,9 @@ def test_repainting_the_main_window_keeps_none_alive(qtbot, vault: Vault) -> Non
     for _ in range(100):  # first paints fill caches: measure after them
         window.repaint()
     QApplication.processEvents()
-
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # earlier tests' leftovers
+    gc.collect()
+    gc.disable()  # a collection during the loop would free other objects' references to None
     before = sys.getrefcount(None)
     for n in range(REPAINTS):
         table.viewport().repaint()
@@ -56,11 +59,13 @@ def test_repainting_the_main_window_keeps_none_alive(qtbot, vault: Vault) -> Non
             window.model.headerData(0, table.horizontalHeader().orientation(), 13)
             table.indexAt(QPoint(5, 5)).data(13)  # a role the model leaves empty
     after = sys.getrefcount(None)
+    gc.enable()
     window.close_dialogs()
 
     # Python >= 3.12 makes None immortal (its count is fixed); on 3.11 a leaking binding loses
-    # about one reference per painted cell, thousands here. A healthy one loses none.
-    assert after >= before - 5, (
+    # about one reference per repaint (1,921 of 2,000 with PySide6 6.12.0). A healthy one loses
+    # none; the slack is for other threads of the test process (workers of earlier tests).
+    assert after >= before - REPAINTS // 20, (
         f"None lost {before - after} references over {REPAINTS} repaints: this Qt binding "
         "would crash the app after long use"
     )
