@@ -112,9 +112,9 @@ def test_the_summary_page_has_people_refs_orders_and_serious_incidents(diary: Va
         "Blue Ford Focus KX19",
         "44/777/26",
         "PC Jane Holt 4512",
-        "Court orders in force",
+        "Court orders",
         "Non-molestation order, Leeds Family Court, ref. LS26F00123",
-        "Breached 1 times",
+        "Breached once",
         "Most serious incidents",
         "Turning up at home 2",
     ):

@@ -111,3 +111,34 @@ def test_the_index_notes_a_camera_date_far_from_the_linked_entry(
         in index
     )
     assert index.count("Note the camera's date") == 1  # same day: no note
+
+
+def test_a_breach_of_an_expired_order_stays_in_the_summary_and_odd_dates_are_noted(
+    vault: Vault,
+) -> None:
+    from datetime import date
+
+    order = vault.orders.add(
+        "restraining_order",
+        court="Leeds Crown Court",
+        reference="T20260001",
+        made_on=date(2026, 3, 1),
+        expires_on=date(2026, 6, 1),
+    )
+    zone = timezone(timedelta(hours=1))
+    for day, word in ((date(2026, 2, 20), "EARLY"), (date(2026, 4, 2), "DURING")):
+        vault.incidents.add(
+            occurred_at=datetime(day.year, day.month, day.day, 20, 0, tzinfo=zone),
+            kinds={"at_home"},
+            description=word,
+            breached_order=order.id,
+        )
+    text = _text(render_report(vault, ReportOptions()))
+    summary = text[text.index("Summary for the officer") :]
+    summary = summary[: summary.index("Most serious")]
+    assert "ref. T20260001" in summary
+    assert "(not in force on the day of this report)" in summary
+    assert "Breached twice: No. 1, 2." in summary
+    assert "Note: No. 1 dated before the order was made." in summary
+    orders = text[text.rindex("Breaches recorded in this report") :]
+    assert "Note: No. 1 dated before the order was made." in orders

@@ -90,6 +90,24 @@ def breaches(data: ReportData) -> dict[int | None, list[Incident]]:
     return out
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+
+
+def outside_order(order: CourtOrder, hits: list[Incident]) -> str:
+    """A sentence naming the breach entries dated when the order was not in force."""
+    early = [i for i in hits if order.made_on is not None and i.occurred_at.date() < order.made_on]
+    late = [
+        i for i in hits if order.expires_on is not None and i.occurred_at.date() > order.expires_on
+    ]
+    bits = []
+    if early:
+        bits.append(f"{_numbers(early)} dated before the order was made")
+    if late:
+        bits.append(f"{_numbers(late)} dated after it expired")
+    return ("<b>Note:</b> " + "; ".join(bits) + ".") if bits else ""
+
+
 def _numbers(incidents: list[Incident], limit: int = 12) -> str:
     shown = [link(str(i.number), entry_key(i.id)) for i in incidents[:limit]]
     more = f" and {len(incidents) - limit} more" if len(incidents) > limit else ""
@@ -174,18 +192,32 @@ def _people(data: ReportData, st: Styles) -> Story:
 def _orders_brief(data: ReportData, st: Styles) -> Story:
     found = breaches(data)
     current = [o for o in data.orders if in_force(o, data.generated_at)]
-    if not current and not found:
+    # an order no longer in force stays in the summary when this report records a breach of it
+    shown = [o for o in data.orders if o in current or found.get(o.id)]
+    if not shown and not found:
         return []
-    story: Story = [_sub("Court orders in force", st)]
-    for order in current:
+    story: Story = [_sub("Court orders", st)]
+    for order in shown:
         line = "<b>" + markup(shorten(order_title(order), 160)[0]) + "</b>, "
         line += _order_dates(order)
+        if order not in current:
+            line += " (not in force on the day of this report)"
         hits = found.get(order.id, [])
         if hits:
-            line += f". <b>Breached {len(hits)} times:</b> " + _numbers(hits)
+            line += f". <b>Breached {_times(len(hits))}:</b> " + _numbers(hits) + "."
+            note = outside_order(order, hits)
+            if note:
+                line += " " + note
         story.append(Paragraph(line, st.small, bulletText="•"))
-    if not current:
-        story.append(Paragraph("No court order is recorded in the diary.", st.small))
+    if not shown:
+        story.append(
+            Paragraph(
+                "No court order is recorded in the diary."
+                if not data.orders
+                else "No court order is in force on the day of this report.",
+                st.small,
+            )
+        )
     unnamed = found.get(None, [])
     if unnamed:
         story.append(
@@ -327,6 +359,8 @@ def orders_section(data: ReportData, st: Styles, width: float) -> Story:
                 st.body,
             )
         )
+        if hits and outside_order(order, hits):
+            block.append(Paragraph(outside_order(order, hits), st.body))
         block.append(Spacer(1, 8))
         story.append(KeepTogether(block))
     unnamed = found.get(None, [])
