@@ -142,3 +142,15 @@ def test_a_breach_of_an_expired_order_stays_in_the_summary_and_odd_dates_are_not
     assert "Note: No. 1 dated before the order was made." in summary
     orders = text[text.rindex("Breaches recorded in this report") :]
     assert "Note: No. 1 dated before the order was made." in orders
+
+
+def test_a_picture_linked_to_one_entry_says_entry_not_entries(vault: Vault, tmp_path: Path) -> None:
+    one = vault.incidents.add(occurred_at=now() - timedelta(days=1), description="ONE")
+    two = vault.incidents.add(occurred_at=now() - timedelta(days=1), description="TWO")
+    vault.evidence.add_file(_photo(tmp_path / "a.jpg", "2026:01:10 21:30:00"), one.id)
+    both = vault.evidence.add_file(_photo(tmp_path / "b.jpg", "2026:01:10 21:30:00"), one.id)
+    vault.evidence.link(both.id, two.id)
+    text = _text(render_report(vault, ReportOptions()))
+    pictures = text[text.index("Pictures in full") :]
+    assert f"in the evidence index · entry No. {one.number} " in pictures
+    assert f"in the evidence index · entries No. {one.number}, {two.number}" in pictures

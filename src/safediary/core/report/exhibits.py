@@ -227,7 +227,7 @@ def pictures_section(data: ReportData, st: Styles, width: float, height: float) 
         head = heading(title, st.h2, f"picture-{item.id}", level=1)
         caption = Paragraph(
             link(f"<b>{markup(item.mark)}</b> in the evidence index", item.anchor)
-            + " · entries "
+            + (" · entry No. " if len(item.incident_numbers) == 1 else " · entries No. ")
             + _entries(item, data),
             st.muted,
         )
