@@ -154,3 +154,19 @@ def test_a_picture_linked_to_one_entry_says_entry_not_entries(vault: Vault, tmp_
     pictures = text[text.index("Pictures in full") :]
     assert f"in the evidence index · entry No. {one.number} " in pictures
     assert f"in the evidence index · entries No. {one.number}, {two.number}" in pictures
+
+
+def test_a_renamed_person_shows_the_name_the_entries_recorded_in_the_summary_and_people(
+    vault: Vault,
+) -> None:
+    stranger = vault.people.add("Unknown man, grey hoodie")
+    seen = vault.incidents.add(
+        occurred_at=now() - timedelta(days=3), description="FILMING", people=[stranger.id]
+    )
+    vault.people.update(stranger.id, name="Lee Reeve")
+    text = _text(render_report(vault, ReportOptions()))
+    summary = text[text.index("Summary for the officer") :]
+    summary = summary[: summary.index("People involved")]
+    assert "Lee Reeve. In 1 entry. Recorded as “Unknown man, grey hoodie” until" in summary
+    people = text[text.index("People involved", text.index("Summary for the officer") + 30) :]
+    assert f"Recorded as “Unknown man, grey hoodie” in No. {seen.number}; the name was" in people

@@ -330,6 +330,18 @@ def _clock_notes(oddities: list[Any], incidents: list[Incident]) -> list[str]:
     return notes
 
 
+def earlier_names(data: ReportData, person_id: int) -> list[tuple[str, list[int], datetime]]:
+    """(name the entries recorded, their numbers, when the name changed) for a person
+    whose name was changed after entries about them were written."""
+    found: dict[str, tuple[list[int], datetime]] = {}
+    for incident in data.incidents:
+        then = data.people_then.get((incident.id, person_id))
+        if then is not None:
+            numbers, _changed = found.setdefault(then[0].name, ([], then[1]))
+            numbers.append(incident.number)
+    return [(name, numbers, changed) for name, (numbers, changed) in found.items()]
+
+
 def _people_then(
     vault: Any, incidents: list[Incident], people: dict[int, Person]
 ) -> dict[tuple[int, int], tuple[Person, datetime]]:

@@ -30,6 +30,7 @@ from safediary.core.report.about import check_notice, check_sentence
 from safediary.core.report.chart import incidents_chart
 from safediary.core.report.data import (
     ReportData,
+    earlier_names,
     fmt_clock,
     fmt_date,
     fmt_datetime,
@@ -289,6 +290,15 @@ def people_section(data: ReportData, st: Styles, width: float) -> Story:
         block: Story = [Paragraph(head, st.body)]
         entries = "1 entry" if len(nums) == 1 else f"{len(nums)} entries"
         block.append(Paragraph(f"In {entries} (No. {shown}).", st.muted))
+        for name, nums_then, changed in earlier_names(data, person.id):
+            block.append(
+                Paragraph(
+                    f"Recorded as “{markup(shorten(name, 200)[0])}” in No. "
+                    + ", ".join(str(n) for n in nums_then[:40])
+                    + f"; the name was changed on {fmt_date(changed)}.",
+                    st.muted,
+                )
+            )
         for label, text in (
             ("Description", person.description),
             ("Vehicle", person.vehicle),

@@ -21,7 +21,7 @@ from safediary.core.checklist.checklist import Answer
 from safediary.core.diary import taxonomy
 from safediary.core.diary.incidents import Incident
 from safediary.core.diary.orders import CourtOrder
-from safediary.core.report.data import ReportData, fmt_date
+from safediary.core.report.data import ReportData, earlier_names, fmt_date
 from safediary.core.report.flow import entry_key, heading, link
 from safediary.core.report.text import Paragraph, Styles, markup, shorten
 
@@ -181,6 +181,11 @@ def _people(data: ReportData, st: Styles) -> Story:
                 line += f". {label}: " + markup(shorten(flat, limit)[0])
         n = data.summary.per_person.get(person.id, 0)
         line = line.rstrip(".") + f". In {n} {'entry' if n == 1 else 'entries'}."
+        for name, _nums, changed in earlier_names(data, person.id):
+            line += (
+                f" Recorded as “{markup(shorten(name, 80)[0])}” until the name was changed "
+                f"on {fmt_date(changed)}."
+            )
         story.append(Paragraph(line, st.small, bulletText="•"))
     if len(involved) > _MAX_PEOPLE:
         story.append(
