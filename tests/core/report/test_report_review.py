@@ -170,3 +170,23 @@ def test_a_renamed_person_shows_the_name_the_entries_recorded_in_the_summary_and
     assert "Lee Reeve. In 1 entry. Recorded as “Unknown man, grey hoodie” until" in summary
     people = text[text.index("People involved", text.index("Summary for the officer") + 30) :]
     assert f"Recorded as “Unknown man, grey hoodie” in No. {seen.number}; the name was" in people
+
+
+def test_a_linked_whatsapp_transcript_says_which_zone_its_times_were_read_in(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tests.core.messages.samples import whatsapp_zip
+
+    chat = vault.messages.import_export(
+        whatsapp_zip(tmp_path / "chat.zip"), tz=ZoneInfo("Europe/London"), day_first=True
+    )
+    entry = vault.incidents.add(occurred_at=now() - timedelta(days=1), description="CHAT")
+    vault.messages.link([m.id for m in vault.messages.list(chat.id)[1:3]], entry.id)
+    text = _text(render_report(vault, ReportOptions()))
+    assert (
+        "writes its times without a time zone; they were read as Europe/London when it was "
+        "imported." in text
+    )
+    assert "Open the door" in text

@@ -225,11 +225,18 @@ def _transcript(messages: list[Any], data: ReportData, st: Styles) -> Story:
         return []
     marks = {item.id: item.mark for item in data.evidence}
     sources = []
+    zones = []
     for conv_id in dict.fromkeys(m.conversation_id for m in messages):
         conv = data.conversations.get(conv_id)
         if conv is not None:
             mark = marks.get(conv.evidence_id)
             sources.append(f"“{visible_name(conv.title)}”" + (f" (exhibit {mark})" if mark else ""))
+            if conv.source == "whatsapp":  # the only export whose times carry no zone
+                zone = str(conv.details.get("zone") or "the computer's time zone")
+                zones.append(
+                    f" “{visible_name(conv.title)}” writes its times without a time zone; "
+                    f"they were read as {zone} when it was imported."
+                )
     heading = Paragraph(markup("Messages linked to this entry"), st.label)
     heading.keepWithNext = 1
     intro = Paragraph(
@@ -237,6 +244,7 @@ def _transcript(messages: list[Any], data: ReportData, st: Styles) -> Story:
             "Copied exactly from the phone or e-mail export "
             + ", ".join(sources)
             + ". Times as the export gives them."
+            + "".join(zones)
         ),
         st.muted,
     )
