@@ -68,13 +68,18 @@ def make_private_dir(path: Path) -> None:
         raise storage_error(exc, f"create the folder {path.name}") from exc
 
 
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry to disk (no-op where the OS cannot)."""
+def fsync_dir(path: Path, *, strict: bool = False) -> None:
+    """Flush a directory entry to disk (no-op where the OS cannot).
+
+    ``strict``: a folder that cannot be opened is an error (it vanished: a stick was pulled).
+    """
     if os.name != "posix":
         return
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
+        if strict:
+            raise
         return
     try:
         os.fsync(fd)

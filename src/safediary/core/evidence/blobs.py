@@ -37,7 +37,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safediary.core.errors import InvalidInput, VaultCorrupted, VaultError
-from safediary.core.fsutil import storage_error
+from safediary.core.fsutil import create_new, fsync_dir, storage_error
 from safediary.core.progress import CancelFn, ProgressFn
 
 MAGIC = b"SDEB"
@@ -50,7 +50,6 @@ NONCE_PREFIX_SIZE = 7
 HEADER = struct.Struct(">4sBI7s16s")
 HEADER_SIZE = HEADER.size  # 32
 MAX_CHUNKS = 1 << 32
-FILE_MODE = 0o600
 DIR_MODE = 0o700
 _KEY_WRAP_AAD = b"safediary/evidence-key/v1:"
 _BLOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -110,17 +109,6 @@ def _make_private_dir(path: Path) -> None:
     if os.name == "posix":
         with contextlib.suppress(OSError):
             os.chmod(path, DIR_MODE)
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        with contextlib.suppress(OSError):  # some file systems refuse; data is already synced
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
@@ -188,8 +176,7 @@ class _SegmentWriter:
         tmp = final.with_name(final.name + ".tmp")
         self.tmp_paths.append(tmp)
         self.final_paths.append(final)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        self._fd = os.open(tmp, flags, FILE_MODE)
+        self._fd = create_new(tmp)
         self._used = 0
 
     def _close_current(self) -> None:
@@ -214,10 +201,10 @@ class _SegmentWriter:
         """fsync everything, then rename every segment into place and fsync the folder."""
         self._close_current()
         folder = blob_dir(self.root, self.blob_id)
-        _fsync_dir(folder)
+        fsync_dir(folder, strict=True)
         for tmp, final in zip(self.tmp_paths, self.final_paths, strict=True):
             os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder, strict=True)
 
     def discard(self) -> None:
         """Remove every file this writer created (temp or final)."""
@@ -622,7 +609,7 @@ def delete_blob(root: Path, blob_id: str) -> None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         with contextlib.suppress(OSError):
-            _fsync_dir(blob_dir(root, blob_id))
+            fsync_dir(blob_dir(root, blob_id), strict=True)
     except OSError as exc:
         raise storage_error(exc, "delete an evidence file") from exc
 
@@ -677,7 +664,7 @@ def sweep(root: Path, keep: set[str]) -> int:
                 touched = True
         if touched:
             with contextlib.suppress(OSError):
-                _fsync_dir(folder)
+                fsync_dir(folder, strict=True)
         with contextlib.suppress(OSError):  # only succeeds when empty
             folder.rmdir()
     return removed

@@ -41,7 +41,7 @@ from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.evidence.checks import EvidenceChecks
 from safediary.core.evidence.curation import EvidenceCuration
 from safediary.core.evidence.sources import Source, open_source, safe_filename, source_error
-from safediary.core.fsutil import storage_error
+from safediary.core.fsutil import create_new, fsync_dir, storage_error, write_all
 from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import tidy
@@ -565,16 +565,12 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
         digest = hashlib.sha256()
         size = 0
         try:
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
-            )
+            fd = create_new(tmp)
             try:
                 for chunk in self.iter_chunks(evidence_id):
                     digest.update(chunk)
                     size += len(chunk)
-                    view = memoryview(chunk)
-                    while view:
-                        view = view[os.write(fd, view) :]
+                    write_all(fd, chunk)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -614,7 +610,7 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
                     raise FileExistsError(errno.EEXIST, "exists") from exc
                 os.rename(tmp, dest)
         with contextlib.suppress(OSError):
-            blobstore._fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
 
     # -- housekeeping ----------------------------------------------------------------
     def sweep_orphans(self) -> tidy.SweepResult:

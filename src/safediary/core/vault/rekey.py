@@ -38,7 +38,7 @@ from safediary.core import ledger
 from safediary.core.errors import InvalidInput, StorageError, VaultCorrupted, VaultLocked
 from safediary.core.evidence import blobs as blobstore
 from safediary.core.evidence.evidence import KEY_PURPOSE
-from safediary.core.fsutil import fsync_dir
+from safediary.core.fsutil import fsync_dir, fsync_file
 from safediary.core.progress import ProgressFn
 from safediary.core.timeutil import now, to_text
 from safediary.core.vault import keys as keymod
@@ -83,14 +83,6 @@ def opens_with(path: Path, key: bytes) -> bool:
         return False
     finally:
         conn.close()
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:
@@ -172,7 +164,7 @@ def export(
         _remove(dest)
         raise
     conn.close()
-    _fsync_file(dest)
+    fsync_file(dest)
     fsync_dir(dest.parent)
 
 
