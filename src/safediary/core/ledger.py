@@ -297,15 +297,27 @@ class ClockOddity:
     what: str  # e.g. "entry 12" or "a change to a person"
     incident_number: int | None = None
 
+    @staticmethod
+    def _stamp(value: datetime) -> str:
+        """``29 November 2026 17:42 UTC+00:00``: with its offset, since two stamps
+        either side of a change of zone could otherwise read the wrong way round."""
+        text = f"{value:%d %B %Y %H:%M}"
+        offset = value.utcoffset()
+        if offset is None:
+            return text
+        minutes = int(offset.total_seconds() // 60)
+        sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+        return f"{text} UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
     @property
     def message(self) -> str:
-        when = f"{self.at:%d %B %Y %H:%M}"
+        when = self._stamp(self.at)
         if self.kind == "future":
             return (
                 f"The time {self.what} was written down ({when}) is in the future: "
                 "the computer's clock was probably wrong."
             )
-        before = f"{self.previous_at:%d %B %Y %H:%M}" if self.previous_at else "?"
+        before = self._stamp(self.previous_at) if self.previous_at else "?"
         return (
             f"The time {self.what} was written down ({when}) is earlier than the change "
             f"saved before it ({before}): the computer's clock was probably changed."

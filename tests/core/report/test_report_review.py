@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdf
@@ -190,3 +190,18 @@ def test_a_linked_whatsapp_transcript_says_which_zone_its_times_were_read_in(
         "imported." in text
     )
     assert "Open the door" in text
+
+
+def test_a_clock_note_prints_both_times_with_their_offsets() -> None:
+    from safediary.core.ledger import ClockOddity
+
+    # 02:05 at UTC+01:00 is 01:05 UTC, before 01:10 UTC: without offsets it reads backwards
+    odd = ClockOddity(
+        "backwards",
+        datetime(2026, 3, 29, 2, 5, tzinfo=timezone(timedelta(hours=1))),
+        datetime(2026, 3, 29, 1, 10, tzinfo=UTC),
+        "entry 7",
+        7,
+    )
+    assert "(29 March 2026 02:05 UTC+01:00) is earlier than" in odd.message
+    assert "(29 March 2026 01:10 UTC+00:00)" in odd.message
