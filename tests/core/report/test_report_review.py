@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdf
+import pytest
 from PIL import Image
 
 from safediary.core import Vault
@@ -49,6 +50,8 @@ def test_log_written_time_is_the_recorded_time_not_converted_to_the_happened_zon
     # the cover says once which zone the times are in
     cover = text[: text.index("Entries in this report")]
     assert f"Times Shown as the clock recorded them, in {fmt_offset(now())}" in cover
+    # and the About page says how to read them
+    assert "Every time is shown in the time zone it was recorded in, never converted" in text
 
 
 def test_times_in_the_report_zone_carry_no_offset_in_the_log(vault: Vault) -> None:
@@ -205,3 +208,22 @@ def test_a_clock_note_prints_both_times_with_their_offsets() -> None:
     )
     assert "(29 March 2026 02:05 UTC+01:00) is earlier than" in odd.message
     assert "(29 March 2026 01:10 UTC+00:00)" in odd.message
+
+
+def test_the_how_to_check_an_exhibit_is_never_split_over_two_pages(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safediary.core.diary import incidents
+
+    real_now = incidents.now
+    when = now() - timedelta(days=60)
+    for step in range(14):
+        # each entry written with the clock set further back: one clock note each, which
+        # lengthens the About page a line or two at a time
+        monkeypatch.setattr(incidents, "now", lambda s=step: real_now() - timedelta(days=s))
+        vault.incidents.add(occurred_at=when, description=f"E{step}")
+        if step % 3 == 2:
+            reader = pypdf.PdfReader(io.BytesIO(render_report(vault, ReportOptions())))
+            texts = [page.extract_text() or "" for page in reader.pages]
+            start = next(n for n, t in enumerate(texts) if "How to check an exhibit file" in t)
+            assert "sha256sum FILE" in texts[start], step

@@ -8,7 +8,7 @@ diary itself. Every sentence here must stay true of the product.
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from safediary.core.diary import taxonomy
 from safediary.core.report.data import ReportData
@@ -51,7 +51,10 @@ TIMES = (
     "Each entry shows when it happened, as its author wrote it, and when it was written "
     "down. The time it was written down is taken from this computer's clock when the entry "
     "was first saved; the author cannot type it. A computer's clock can be wrong or be "
-    "changed, so the program also looks for times that are out of order."
+    "changed, so the program also looks for times that are out of order. Every time is "
+    "shown in the time zone it was recorded in, never converted; its offset from UTC is "
+    "printed where it differs from the zone named on the first page (in the UK, UTC+01:00 is "
+    "British Summer Time and UTC+00:00 is GMT)."
 )
 
 SCRIPTS = (
@@ -227,6 +230,9 @@ def about_section(data: ReportData, st: Styles) -> Story:
             "made, it is the same 64 characters as at the foot of these pages.",
             body,
         ),
+    ]
+    # the how-to is read as a whole with a file in hand: never split over two pages
+    how: Story = [
         Paragraph("How to check an exhibit file", h2),
         Paragraph(
             "Each evidence file has an exhibit mark (for example "
@@ -245,11 +251,12 @@ def about_section(data: ReportData, st: Styles) -> Story:
         "the evidence index. Capital and small letters count as the same.",
     ]
     for number, step in enumerate(steps, start=1):
-        story.append(Paragraph(step, item, bulletText=f"{number}."))
+        how.append(Paragraph(step, item, bulletText=f"{number}."))
     command_style = ParagraphStyle(
         "aboutCommand", body, fontName=MONO, leftIndent=28, spaceBefore=1, spaceAfter=3
     )
-    for system, how, command in HASH_COMMANDS:
-        story.append(Paragraph(f"<b>{system}.</b> {how}", item, bulletText="•"))
-        story.append(Paragraph(markup(command), command_style))
+    for system, where, command in HASH_COMMANDS:
+        how.append(Paragraph(f"<b>{system}.</b> {where}", item, bulletText="•"))
+        how.append(Paragraph(markup(command), command_style))
+    story.append(KeepTogether(how))
     return story
