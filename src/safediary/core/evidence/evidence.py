@@ -41,7 +41,7 @@ from safediary.core.evidence.blobs import BlobFile, BlobReader, ImportCancelled
 from safediary.core.evidence.checks import EvidenceChecks
 from safediary.core.evidence.curation import EvidenceCuration
 from safediary.core.evidence.sources import Source, open_source, safe_filename, source_error
-from safediary.core.fsutil import create_new, fsync_dir, storage_error, write_all
+from safediary.core.fsutil import create_new, drop_cache, fsync_dir, storage_error, write_all
 from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.vault import tidy
@@ -572,6 +572,7 @@ class EvidenceStore(EvidenceChecks, EvidenceCuration):
                     size += len(chunk)
                     write_all(fd, chunk)
                 os.fsync(fd)
+                drop_cache(fd)  # a read-back (the bundle's check) then reads the disk
             finally:
                 os.close(fd)
             if digest.hexdigest() != ev.sha256 or size != ev.size:
