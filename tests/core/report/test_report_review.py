@@ -51,7 +51,7 @@ def test_log_written_time_is_the_recorded_time_not_converted_to_the_happened_zon
     cover = text[: text.index("Entries in this report")]
     assert f"Times Shown as the clock recorded them, in {fmt_offset(now())}" in cover
     # and the About page says how to read them
-    assert "Every time is shown in the time zone it was recorded in, never converted" in text
+    assert "Times are never converted: each is shown in the time zone it was recorded in" in text
 
 
 def test_times_in_the_report_zone_carry_no_offset_in_the_log(vault: Vault) -> None:

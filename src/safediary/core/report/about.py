@@ -49,12 +49,10 @@ NOT_COVERED = (
 
 TIMES = (
     "Each entry shows when it happened, as its author wrote it, and when it was written "
-    "down. The time it was written down is taken from this computer's clock when the entry "
-    "was first saved; the author cannot type it. A computer's clock can be wrong or be "
-    "changed, so the program also looks for times that are out of order. Every time is "
-    "shown in the time zone it was recorded in, never converted; its offset from UTC is "
-    "printed where it differs from the zone named on the first page (in the UK, UTC+01:00 is "
-    "British Summer Time and UTC+00:00 is GMT)."
+    "down: the computer's clock when the entry was first saved, which the author cannot "
+    "type. A clock can be wrong or be changed, so the program also looks for times out of "
+    "order. Times are never converted: each is shown in the time zone it was recorded in "
+    "(UTC+01:00 is British Summer Time)."
 )
 
 SCRIPTS = (
