@@ -227,3 +227,23 @@ def test_the_how_to_check_an_exhibit_is_never_split_over_two_pages(
             texts = [page.extract_text() or "" for page in reader.pages]
             start = next(n for n, t in enumerate(texts) if "How to check an exhibit file" in t)
             assert "sha256sum FILE" in texts[start], step
+
+
+def test_a_file_from_a_message_export_is_dated_as_the_message_not_as_a_file_date(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tests.core.messages.samples import whatsapp_zip
+
+    chat = vault.messages.import_export(
+        whatsapp_zip(tmp_path / "chat.zip"), tz=ZoneInfo("Europe/London"), day_first=True
+    )
+    entry = vault.incidents.add(occurred_at=now() - timedelta(days=1), description="CHAT")
+    vault.messages.link([m.id for m in vault.messages.list(chat.id)], entry.id)
+    text = _text(render_report(vault, ReportOptions()))
+    index = text[text.index("Evidence index") :]
+    photo = index[index.index("00000012-PHOTO") :]
+    assert photo.index("Sent in a message 28 Nov 2026, 21:42") < photo.index("Put in diary")
+    assert "File date 28 Nov 2026, 21:42" not in index
+    assert "File date" in index  # the export file itself keeps its own date

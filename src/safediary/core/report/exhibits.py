@@ -102,6 +102,9 @@ def evidence_section(data: ReportData, st: Styles, width: float, grid: Grid) -> 
     heads = ("Mark", "File, what it shows and its SHA-256", "Dates and details", "Entries")
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in heads]]
     by_id = {i.id: i for i in data.incidents}
+    sent_with = {
+        e: m.sent_at for found in data.messages.values() for m in found for e in m.attachments
+    }
     for item in data.evidence:
         name = markup(shorten(visible_name(item.original_name), 300)[0]) or "(no name)"
         kind = markup(item.mime or item.kind)
@@ -131,8 +134,15 @@ def evidence_section(data: ReportData, st: Styles, width: float, grid: Grid) -> 
         if item.duration is not None:
             details.append("<b>Length</b> " + _duration(item.duration))
         if item.modified_at is not None:
+            # a file from a message export has no date of its own: it was given the message's
+            sent = sent_with.get(item.id)
+            label = (
+                "Sent in a message"
+                if sent is not None and sent == item.modified_at
+                else ("File date")
+            )
             details.append(
-                "<b>File date</b> " + fmt_datetime(item.modified_at, home=data.generated_at)
+                f"<b>{label}</b> " + fmt_datetime(item.modified_at, home=data.generated_at)
             )
         if item.imported_at is not None:
             details.append(
