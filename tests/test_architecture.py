@@ -203,3 +203,17 @@ def test_backup_uses_the_vaults_public_backup_source() -> None:
         if isinstance(node, ast.Attribute) and node.attr in private
     }
     assert used == set()
+
+
+def test_styles_live_in_the_one_stylesheet() -> None:
+    """Looks come from resources/style/safediary.qss (set_role / objectName), never inline."""
+    inline = [
+        f"{m} line {node.lineno}"
+        for m in under("safediary.gui")
+        if m != "safediary.gui.style"
+        for node in ast.walk(tree(m))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "setStyleSheet"
+    ]
+    assert inline == []

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from safediary.core.errors import InvalidInput
-from safediary.core.wording import WEEKDAY_NAMES
+from safediary.core.wording import FULL_MONTHS, WEEKDAY_NAMES
 
 MONTHS = {
     name: number
@@ -42,11 +42,6 @@ _TIME = re.compile(
 _NUMERIC = re.compile(r"(?P<d>\d{1,2})[/.\-](?P<mo>\d{1,2})(?:[/.\-](?P<y>\d{4}|\d{2}))?(?!\d)")
 _WORDS = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mo>[a-z]+)\.?(?:\s+(?P<y>\d{4}))?")
 EXAMPLE = "28/11/2026 21:40"
-_FULL_MONTHS = tuple(
-    max(names, key=len).capitalize()
-    for names in ([n for n, m in MONTHS.items() if m == month] for month in range(1, 13))
-)
-
 
 def format_when(moment: datetime) -> str:
     """The form this module reads back exactly: '28/11/2026 21:40' (local time)."""
@@ -112,7 +107,7 @@ def _read_date(text: str, today: date) -> tuple[date | None, str]:
 
 
 def _month_name(month: int) -> str:
-    return _FULL_MONTHS[month - 1]
+    return FULL_MONTHS[month - 1]
 
 
 def _year(text: str | None, today: date) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from safediary.core.diary.when import EXAMPLE, describe_when, format_when, parse_when
 from safediary.core.errors import InvalidInput
 from safediary.core.timeutil import now
+from safediary.gui.style import set_role
 from safediary.gui.widgets import PlainLabel, button
 
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; this is not "the future"
@@ -115,17 +116,17 @@ class WhenField(QWidget):
             elif text.strip() in ("today", "yesterday"):
                 self._say(f"Now type the time, for example {text.strip()} 14:30.")
             else:
-                self._say(str(exc), "#a12622")
+                self._say(str(exc), "problem")
         else:
             shown = describe_when(self._when)
             if self.in_future():
                 self._say(
                     f"{shown}. That is in the future: is the date right? (It will still be "
                     "saved if you mean it.)",
-                    "#8a5300",
+                    "warning",
                 )
             else:
-                self._say(shown, "#1d5b2c")
+                self._say(shown, "ok")
         self.changed.emit()
 
     def _tidy(self) -> None:
@@ -135,9 +136,9 @@ class WhenField(QWidget):
             if tidy != self.edit.text():
                 self.edit.setText(tidy)
 
-    def _say(self, text: str, colour: str = "#444") -> None:
+    def _say(self, text: str, role: str = "hint") -> None:
         self.reading.setText(text)
-        self.reading.setStyleSheet(f"color: {colour};")
+        set_role(self.reading, role)
 
 
 __all__ = ["WhenField"]
