@@ -247,3 +247,23 @@ def test_a_file_from_a_message_export_is_dated_as_the_message_not_as_a_file_date
     assert photo.index("Sent in a message 28 Nov 2026, 21:42") < photo.index("Put in diary")
     assert "File date 28 Nov 2026, 21:42" not in index
     assert "File date" in index  # the export file itself keeps its own date
+
+
+def test_the_log_says_who_when_the_report_names_more_than_one_person(vault: Vault) -> None:
+    him = vault.people.add("Daniel Reeve")
+    entry = vault.incidents.add(
+        occurred_at=now() - timedelta(days=2), description="ALONE", people=[him.id]
+    )
+    log = _text(render_report(vault, ReportOptions()))
+    log = log[log.index("Chronological log") : log.index("The entries in full")]
+    assert "Who:" not in log  # one person: the summary says who
+    stranger = vault.people.add("Unknown man")
+    vault.incidents.add(
+        occurred_at=now() - timedelta(days=1), description="FILMING", people=[stranger.id]
+    )
+    vault.people.update(stranger.id, name="Lee Reeve")
+    log = _text(render_report(vault, ReportOptions()))
+    log = log[log.index("Chronological log") : log.index("The entries in full")]
+    assert "ALONE Who: Daniel Reeve" in log
+    assert "FILMING Who: Unknown man (later: Lee Reeve)" in log
+    assert entry.number == 1

@@ -352,7 +352,9 @@ def log_section(
     rest = width - number_w
     widths = [number_w, *(rest * f / sum(fractions) for f in fractions)]
     used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
-    rows = (_log_row(incident, data, st) for incident in data.incidents)
+    # with more than one person in the report, each row says who (the log has no column)
+    several = len({p for i in data.incidents for p in i.people}) > 1
+    rows = (_log_row(incident, data, st, who=several) for incident in data.incidents)
     pages = _TablePages(header, rows, widths, height, tick)
     return [*intro, Lazy(lambda: pages.next_page(height - used))]
 
@@ -432,7 +434,20 @@ def times_sentence(data: ReportData) -> str:
     )
 
 
-def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
+def _log_who(incident: Incident, data: ReportData) -> str:
+    """The people as the entry recorded them (with the later name where it changed)."""
+    names = []
+    for pid in incident.people:
+        person = data.people.get(pid)
+        if person is None:
+            continue
+        then = data.people_then.get((incident.id, pid))
+        name = person.name if then is None else f"{then[0].name} (later: {person.name})"
+        names.append(markup(shorten(name, 120)[0]))
+    return "; ".join(names)
+
+
+def _log_row(incident: Incident, data: ReportData, st: Styles, *, who: bool = False) -> list[Any]:
     start, home = incident.occurred_at, data.generated_at
     when = ("<b>approx.</b><br/>" if incident.approximate else "") + (
         f"{fmt_date(start)}<br/>{fmt_weekday(start)}, {start:%H:%M}"
@@ -456,6 +471,8 @@ def _log_row(incident: Incident, data: ReportData, st: Styles) -> list[Any]:
         what = "<b>" + markup(kinds_text(incident.kinds)) + "</b><br/>"
     text, cut = shorten(_flat(incident.description), 320)
     what += markup(text) + (see if cut else "")
+    if who and incident.people:
+        what += "<br/><font color='#555555'>Who: " + _log_who(incident, data) + "</font>"
     if incident.order_breached:
         order = next((o for o in data.orders if o.id == incident.breached_order), None)
         named = f" ({markup(order.label)})" if order is not None else ""
