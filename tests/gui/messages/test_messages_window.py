@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from safediary.gui import widgets
 from safediary.gui.diary.editor import IncidentEditor
@@ -131,3 +132,26 @@ def test_search_with_no_match_here_points_elsewhere(qtbot, window, vault, tmp_pa
     qtbot.waitUntil(lambda: "other conversations" in messages.selection_label.text())
     assert messages.model.rowCount() == 0
     assert "No messages here match “bus stop”. 1 in other" in messages.selection_label.text()
+
+
+def test_attached_picture_shows_and_zone_is_remembered(qtbot, window, vault, tmp_path):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (30, 120, 200)).save(out, format="JPEG")
+    path = tmp_path / "chat.zip"
+    path.write_bytes(samples.zip_bytes({
+        "_chat.txt": b"[28/11/2026, 21:42:30] Daniel: <attached: 00000012-PHOTO.jpg>\n",
+        "00000012-PHOTO.jpg": out.getvalue(),
+    }))
+    messages = window.open_messages()
+    messages.zone_box.setCurrentIndex(messages.zone_box.findData("Europe/London"))
+    _import(qtbot, messages, path)
+    messages.table.setCurrentIndex(messages.model.index(0, 0))
+    assert messages.thumbs.isVisibleTo(messages)
+    assert messages.thumbs.findChildren(QLabel)
+    window.close_dialogs()
+    again = window.open_messages()
+    assert again.zone_box.currentData() == "Europe/London"  # kept in the vault

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -53,6 +55,8 @@ SOURCE_KINDS = {
     "email": "email",
 }
 COMPUTER_ZONE = "The computer's time zone"
+#: Where the chosen zone is remembered (inside the encrypted vault).
+ZONE_SETTING = "messages.zone"
 
 INTRO = (
     "Bring in the messages you were sent, exactly as your phone or e-mail saved them: a "
@@ -166,6 +170,12 @@ class MessagesWindow(SafeDialog):
         ):
             self.zone_box.addItem(name, name)
         self.zone_box.setMaximumWidth(220)
+        saved = self.vault.kv.get(ZONE_SETTING)
+        if saved and self.zone_box.findData(saved) < 0:
+            self.zone_box.addItem(str(saved), saved)
+        if saved:
+            self.zone_box.setCurrentIndex(self.zone_box.findData(saved))
+        self.zone_box.currentIndexChanged.connect(self._zone_chosen)
         self.progress = QProgressBar()
         self.progress.setObjectName("messagesImportProgress")
         self.progress.setAccessibleName("Import progress")
@@ -223,6 +233,12 @@ class MessagesWindow(SafeDialog):
         self.detail.setAccessibleName("The whole message")
         self.detail.setReadOnly(True)
         self.detail.setMaximumHeight(150)
+        self.thumbs = QWidget()
+        self.thumbs.setObjectName("messageThumbnails")
+        self.thumbs.setAccessibleName("Pictures attached to the message")
+        self._thumb_row = QHBoxLayout(self.thumbs)
+        self._thumb_row.setContentsMargins(0, 0, 0, 0)
+        self.thumbs.setVisible(False)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -236,6 +252,7 @@ class MessagesWindow(SafeDialog):
         legend.setObjectName("messageLegend")
         right_layout.addWidget(legend)
         right_layout.addWidget(self.detail)
+        right_layout.addWidget(self.thumbs)
         splitter = QSplitter()
         splitter.addWidget(self.conversation_list)
         splitter.addWidget(right)
@@ -308,12 +325,35 @@ class MessagesWindow(SafeDialog):
                 hint += f" {elsewhere} in other conversations: choose one on the left."
             self.selection_label.setText(hint)
 
+    def _show_thumbnails(self, evidence_ids: tuple[int, ...]) -> None:
+        """Small pictures of the attached images (SafeDiary's own thumbnails, made at import)."""
+        while self._thumb_row.count():
+            item = self._thumb_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        shown = 0
+        for evidence_id in evidence_ids[:6]:
+            data = self.vault.evidence.thumbnail(evidence_id)
+            pixmap = QPixmap()
+            if not data or not pixmap.loadFromData(data, "JPEG"):
+                continue
+            label = QLabel()
+            label.setPixmap(pixmap.scaledToHeight(96, Qt.TransformationMode.SmoothTransformation))
+            label.setToolTip(self.vault.evidence.get(evidence_id).ref)
+            self._thumb_row.addWidget(label)
+            shown += 1
+        self._thumb_row.addStretch(1)
+        self.thumbs.setVisible(shown > 0)
+
     def show_current(self) -> None:
         index = self.table.currentIndex()
         if not index.isValid():
             self.detail.clear()
+            self._show_thumbnails(())
             return
         m = self.model.message(index.row())
+        self._show_thumbnails(m.attachments)
         lines = [f"{when_text(m)} — {sender_text(m)}"]
         for key, label in (("subject", "Subject"), ("to", "To")):
             if m.details.get(key):
@@ -349,6 +389,10 @@ class MessagesWindow(SafeDialog):
         )
 
     # -- importing --------------------------------------------------------------------
+    def _zone_chosen(self, _index: int) -> None:
+        if not self.vault.is_locked:
+            self.vault.kv.set(ZONE_SETTING, self.zone_box.currentData() or "")
+
     def zone(self) -> tzinfo | None:
         name = self.zone_box.currentData()
         return zoneinfo.ZoneInfo(name) if name else None
@@ -483,6 +527,7 @@ class MessagesWindow(SafeDialog):
             self.task.cancel()
         self.model.clear()
         self.detail.clear()
+        self._show_thumbnails(())
         self.conversation_list.clear()
         self.close()
 
