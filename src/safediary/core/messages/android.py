@@ -23,6 +23,7 @@ from safediary.core.messages.parsed import (
     ParsedAttachment,
     ParsedExport,
     ParsedMessage,
+    checked_time,
 )
 
 ME = "Me"
@@ -52,10 +53,14 @@ def root_tag(head: bytes) -> str | None:
 def _when(attrs: dict[str, str], tz: tzinfo | None) -> datetime:
     try:
         ms = int(attrs.get("date", ""))
-        when = datetime.fromtimestamp(ms / 1000, UTC)
-    except (ValueError, OverflowError, OSError) as exc:
+    except ValueError as exc:
         raise ExportDamaged("A message in this backup has no readable date.") from exc
-    return when.astimezone(tz) if tz is not None else when.astimezone()
+
+    def make() -> datetime:
+        when = datetime.fromtimestamp(ms / 1000, UTC)
+        return when.astimezone(tz) if tz is not None else when.astimezone()
+
+    return checked_time(make, f"{ms} ms since 1970")
 
 
 def _party(attrs: dict[str, str]) -> str:
@@ -154,10 +159,13 @@ def parse(fh: IO[bytes], *, tz: tzinfo | None = None, title: str = "") -> Parsed
 
 def _stream(fh: IO[bytes], tz: tzinfo | None) -> Iterator[ParsedMessage]:
     depth = 0
+    root: Element | None = None
     try:
         for event, elem in safe_et.iterparse(fh, events=("start", "end")):
             if event == "start":
                 depth += 1
+                if root is None:
+                    root = elem
                 continue
             depth -= 1
             if depth != 1:  # only direct children of <smses>/<calls>
@@ -168,7 +176,8 @@ def _stream(fh: IO[bytes], tz: tzinfo | None) -> Iterator[ParsedMessage]:
                 yield _mms(elem, tz)
             elif elem.tag == "call":
                 yield _call(dict(elem.attrib), tz)
-            elem.clear()
+            if root is not None:
+                root.clear()  # else a million read (empty) children stay attached to it
     except DefusedXmlException as exc:
         raise ExportDamaged(
             "This backup file contains XML tricks (entities) that SafeDiary refuses to read."

@@ -6,7 +6,9 @@ import contextlib
 import os
 import posixpath
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
@@ -21,8 +23,38 @@ from safediary.core.messages.parsed import (
     ParsedExport,
 )
 
-#: A WhatsApp ZIP with more members than this is not a chat export.
-MAX_ZIP_MEMBERS = 200_000
+#: A WhatsApp ZIP with more members than this is not a chat export (WhatsApp puts
+#: at most about 10,000 media files in one).
+MAX_ZIP_MEMBERS = 50_000
+#: Largest ZIP index (central directory) read; 50,000 members need about 5 MB.
+MAX_ZIP_INDEX = 16 * 1024 * 1024
+_TOO_MANY = "This ZIP holds far too many files to be a WhatsApp export; nothing was imported."
+
+
+def _zip_index(fh: IO[bytes]) -> tuple[int, int] | None:
+    """(members, index bytes) as the ZIP's end record declares them, before reading the index.
+
+    ``zipfile`` reads the whole index into memory first; a hostile ZIP of a million
+    tiny members would cost seconds and hundreds of MB before any count is checked.
+    None when there is no readable end record (zipfile then says it is damaged).
+    """
+    size = fh.seek(0, os.SEEK_END)
+    fh.seek(max(0, size - 22 - 65_535))
+    tail = fh.read()
+    fh.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    count, index = struct.unpack("<HI", tail[at + 10:at + 16])
+    if (count == 0xFFFF or index == 0xFFFFFFFF) and at >= 20 and \
+            tail[at - 20:at - 16] == b"PK\x06\x07":
+        (offset,) = struct.unpack("<Q", tail[at - 12:at - 4])
+        fh.seek(offset)
+        record = fh.read(56)
+        fh.seek(0)
+        if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+            count, index = struct.unpack("<QQ", record[32:48])
+    return count, index
 
 SUPPORTED = (
     "SafeDiary can read: a WhatsApp chat export (.txt or .zip), an SMS Backup & Restore "
@@ -47,13 +79,16 @@ def _open_regular(path: Path) -> IO[bytes]:
 
 
 def _zip_chat(fh: IO[bytes], tz: tzinfo | None, day_first: bool | None) -> ParsedExport:
+    declared = _zip_index(fh)
+    if declared is not None and (declared[0] > MAX_ZIP_MEMBERS or declared[1] > MAX_ZIP_INDEX):
+        raise ExportNotRecognised(_TOO_MANY)
     try:
         archive = zipfile.ZipFile(fh)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
         raise ExportDamaged("This ZIP file is damaged or cut short; nothing was imported.") from exc
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise ExportNotRecognised("This ZIP holds far too many files to be a WhatsApp export.")
+        raise ExportNotRecognised(_TOO_MANY)
     texts = [i for i in infos if i.filename.lower().endswith(".txt") and not i.is_dir()]
     texts.sort(key=lambda i: (posixpath.basename(i.filename) != "_chat.txt",
                               not posixpath.basename(i.filename).startswith("WhatsApp Chat")))
@@ -72,8 +107,12 @@ def _zip_chat(fh: IO[bytes], tz: tzinfo | None, day_first: bool | None) -> Parse
     try:
         with archive.open(texts[0]) as chat:
             text = whatsapp.decode(whatsapp.read_limited(chat))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise ExportDamaged("The chat inside this ZIP is damaged; nothing was imported.") from exc
+    except RuntimeError as exc:  # zipfile: the member is encrypted
+        raise ExportDamaged(
+            "The chat inside this ZIP is locked with a password; nothing was imported."
+        ) from exc
     title = posixpath.basename(texts[0].filename).removesuffix(".txt")
     if title == "_chat":
         title = "WhatsApp chat"

@@ -16,17 +16,64 @@ from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import IO
+from typing import IO, Any
 
 from safediary.core.messages.parsed import (
+    ExportDamaged,
     ExportNotRecognised,
     ParsedAttachment,
     ParsedExport,
     ParsedMessage,
+    checked_time,
 )
 
-#: Largest single message read from a mailbox (attachments included).
-MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+#: Largest single message read (attachments included). Mail servers refuse more
+#: than about 50 MB; the whole message is held in memory while it is read.
+MAX_MESSAGE_BYTES = 100 * 1024 * 1024
+#: Longest header value decoded. The standard library's header parser takes minutes
+#: and gigabytes on a megabyte of encoded words; a longer value is cut, with a note.
+MAX_HEADER_CHARS = 16_000
+#: Most MIME parts (and so nesting levels) one e-mail may declare; deeper nesting
+#: overflows the parser's recursion.
+MAX_PARTS = 2_000
+_CUT = " […the rest is cut here by SafeDiary; the kept file has all of it]"
+
+
+class _Policy(email.policy.EmailPolicy):
+    """The modern policy, with every header value bounded before it is parsed."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if len(value) > MAX_HEADER_CHARS:
+            value = value[:MAX_HEADER_CHARS] + _CUT
+        return super().header_fetch_parse(name, value)
+
+
+_POLICY = _Policy()
+
+
+def _parts(data: bytes) -> int:
+    """About how many MIME parts ``data`` has: its boundary lines, counted without parsing."""
+    boundaries = set(re.findall(rb'(?i)boundary\s*=\s*"?([^"\s;]{1,200})', data))
+    if len(boundaries) > MAX_PARTS:
+        return len(boundaries)
+    count = 0
+    for line in re.findall(rb"(?m)^--([^\r\n]{1,210})", data):
+        line = line.rstrip()
+        if line in boundaries or line[:-2] in boundaries:
+            count += 1
+    return count
+
+
+def _parse(data: bytes) -> EmailMessage:
+    """One e-mail from its bytes, refusing what would exhaust the parser."""
+    if _parts(data) > MAX_PARTS:
+        raise ExportDamaged("This e-mail has too many parts to be read.")
+    try:
+        msg = email.message_from_bytes(data, policy=_POLICY)
+    except RecursionError as exc:
+        raise ExportDamaged("This e-mail is nested too deeply to be read.") from exc
+    assert isinstance(msg, EmailMessage)
+    return msg
 
 
 def looks_like_eml(head: bytes) -> bool:
@@ -87,9 +134,15 @@ def _sent_at(msg: EmailMessage, tz: tzinfo | None) -> datetime:
         raise ExportNotRecognised(
             "This e-mail has no readable date, so it cannot be placed in time."
         )
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=tz) if tz is not None else when.astimezone()
-    return when.astimezone(tz) if tz is not None else when.astimezone()
+    found = when
+
+    def make() -> datetime:
+        aware = found
+        if aware.tzinfo is None:
+            aware = aware.replace(tzinfo=tz) if tz is not None else aware.astimezone()
+        return aware.astimezone(tz) if tz is not None else aware.astimezone()
+
+    return checked_time(make, raw)
 
 
 def _body(msg: EmailMessage) -> str:
@@ -122,6 +175,13 @@ def _attachments(msg: EmailMessage) -> list[ParsedAttachment]:
 
 def message(msg: EmailMessage, tz: tzinfo | None) -> ParsedMessage:
     """One e-mail as a message: From as sender, Subject and To kept, the text body as text."""
+    try:
+        return _message(msg, tz)
+    except RecursionError as exc:
+        raise ExportDamaged("This e-mail is nested too deeply to be read.") from exc
+
+
+def _message(msg: EmailMessage, tz: tzinfo | None) -> ParsedMessage:
     details = {k.lower(): _header(msg, k) for k in ("Subject", "To", "Cc") if _header(msg, k)}
     return ParsedMessage(
         _header(msg, "From"),
@@ -136,11 +196,15 @@ def message(msg: EmailMessage, tz: tzinfo | None) -> ParsedMessage:
 def parse_eml(fh: IO[bytes], *, tz: tzinfo | None = None, title: str = "") -> ParsedExport:
     data = fh.read(MAX_MESSAGE_BYTES + 1)
     if len(data) > MAX_MESSAGE_BYTES:
-        raise ExportNotRecognised("This e-mail is too large to read (over 512 MB).")
-    msg = email.message_from_bytes(data, policy=email.policy.default)
+        raise ExportNotRecognised("This e-mail is too large to read (over 100 MB).")
+    msg = _parse(data)
+    del data
     parsed = message(msg, tz)
     subject = parsed.details.get("subject", "")
     return ParsedExport("email", title or subject or "E-mail", iter([parsed]))
+
+
+_LINE_LIMIT = 1024 * 1024
 
 
 def _mbox_messages(fh: IO[bytes]) -> Iterator[bytes]:
@@ -152,7 +216,7 @@ def _mbox_messages(fh: IO[bytes]) -> Iterator[bytes]:
     current: list[bytes] = []
     size = 0
     previous_blank = True
-    for line in fh:
+    while line := fh.readline(_LINE_LIMIT):  # bounded: a file may have no line breaks
         if line.startswith(b"From ") and previous_blank:
             if current:
                 yield b"".join(current)
@@ -163,7 +227,9 @@ def _mbox_messages(fh: IO[bytes]) -> Iterator[bytes]:
             line = line[1:]
         size += len(line)
         if size > MAX_MESSAGE_BYTES:
-            raise ExportNotRecognised("A message in this mailbox is too large to read.")
+            raise ExportNotRecognised(
+                "A message in this mailbox is too large to read (over 100 MB)."
+            )
         current.append(line)
         previous_blank = line in (b"\n", b"\r\n")
     if current:
@@ -177,7 +243,6 @@ def parse_mbox(fh: IO[bytes], *, tz: tzinfo | None = None, title: str = "") -> P
 
     def stream() -> Iterator[ParsedMessage]:
         for data in _mbox_messages(fh):
-            msg = email.message_from_bytes(data, policy=email.policy.default)
-            yield message(msg, tz)
+            yield message(_parse(data), tz)
 
     return ParsedExport("email", title or "Mailbox", stream())

@@ -45,6 +45,22 @@ class AmbiguousDateOrder(InvalidInput):
         self.examples = examples
 
 
+#: Message times outside these years are refused: no phone or mail program writes
+#: them, and at the edges (year 1, 9999) moving between time zones overflows.
+YEARS = (1900, 2999)
+
+
+def checked_time(make: Callable[[], datetime], shown: str) -> datetime:
+    """``make()``, or a plain :class:`ExportDamaged` naming ``shown`` if the time is impossible."""
+    try:
+        when = make()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ExportDamaged(f"The export has an impossible date: {shown}.") from exc
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise ExportDamaged(f"The export has an impossible date: {shown}.")
+    return when
+
+
 @dataclass(frozen=True)
 class ParsedAttachment:
     """A file named by a message. ``open`` is None when the export does not include it."""

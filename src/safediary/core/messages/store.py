@@ -18,6 +18,9 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
+import os
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -29,9 +32,10 @@ from safediary.core.diary.incidents import fts_query
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.messages.formats import open_export
-from safediary.core.messages.parsed import ParsedMessage
+from safediary.core.messages.parsed import ExportDamaged, ParsedAttachment, ParsedMessage
 from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
+from safediary.core.wording import visible_name
 
 if TYPE_CHECKING:
     from safediary.core.vault.db import Database, _Tx
@@ -108,6 +112,33 @@ class _Pending:
     staged: list[StagedEvidence | None]
 
 
+#: Most messages one import takes (each is held in memory until the single commit).
+#: WhatsApp exports at most 100,000; a large SMS backup has a few hundred thousand.
+MAX_MESSAGES = 1_000_000
+_TOO_MANY = (
+    f"This export holds more than {MAX_MESSAGES:,} messages, more than SafeDiary can take "
+    "in one import; nothing was imported."
+)
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # stage_file says plainly why it cannot be read
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _unchanged(path: Path, before: tuple[int, int, int, int] | None) -> None:
+    """Refuse an export that changed while it was read (the kept copy would not match)."""
+    if _identity(path) != before:
+        raise ExportDamaged(
+            f"“{visible_name(path.name)}” changed while it was being imported, so the kept "
+            "copy might not match the messages; nothing was imported. Try again when the "
+            "file is complete."
+        )
+
+
 def _fts_words(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
@@ -150,6 +181,7 @@ class Messages:
             if progress is not None:
                 progress(done, None)
 
+        before = _identity(path)
         try:
             original = self._evidence.stage_file(
                 path, progress=lambda d, _t: progress(d, None) if progress else None,
@@ -163,6 +195,8 @@ class Messages:
                 for parsed in export.messages:
                     if stop():
                         raise ImportCancelled("The import was stopped; nothing was kept.")
+                    if len(pending) >= MAX_MESSAGES:
+                        raise ExportDamaged(_TOO_MANY)
                     files: list[StagedEvidence | None] = []
                     for att in parsed.attachments:
                         if att.open is None:
@@ -171,20 +205,19 @@ class Messages:
                         if att.key is not None and att.key in by_key:
                             files.append(by_key[att.key])  # named again: copied in once
                             continue
-                        with att.open() as stream:
-                            item = self._evidence.stage_stream(
-                                att.name, stream, mtime=parsed.sent_at, size=att.size,
-                                cancel=stop,
-                            )
+                        item = self._stage_attachment(att, parsed, stop)
                         staged.append(item)
                         files.append(item)
                         if att.key is not None:
                             by_key[att.key] = item
                         step(item.info.size)
+                    # keep names only: the openers may hold whole pictures in memory
+                    parsed.attachments = [ParsedAttachment(a.name) for a in parsed.attachments]
                     pending.append(_Pending(parsed, files))
                     if len(pending) % 500 == 0:
                         step(0)
                 source, title, details = export.source, export.title, export.details
+            _unchanged(path, before)
             if not pending:
                 raise InvalidInput("This export holds no messages, so nothing was imported.")
             pending.sort(key=lambda p: p.parsed.sent_at)  # stable: export order within a time
@@ -196,6 +229,27 @@ class Messages:
         for item in staged:  # identical files already kept: the new copies are redundant
             self._evidence.finish_staged(item)
         return self.get(conv_id)
+
+    def _stage_attachment(
+        self, att: ParsedAttachment, parsed: ParsedMessage, stop: CancelFn
+    ) -> StagedEvidence:
+        """Encrypt one attached file; a broken member of a ZIP gets a plain message."""
+        assert att.open is not None
+        try:
+            with att.open() as stream:
+                return self._evidence.stage_stream(
+                    att.name, stream, mtime=parsed.sent_at, size=att.size, cancel=stop
+                )
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise ExportDamaged(
+                f"The attached file “{visible_name(att.name)}” inside this export is damaged "
+                "or cannot be unpacked; nothing was imported."
+            ) from exc
+        except RuntimeError as exc:  # zipfile: an encrypted member
+            raise ExportDamaged(
+                f"The attached file “{visible_name(att.name)}” inside this export is locked "
+                "with a password; nothing was imported."
+            ) from exc
 
     def _commit(
         self,

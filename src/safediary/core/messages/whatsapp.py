@@ -25,6 +25,7 @@ from safediary.core.messages.parsed import (
     ParsedAttachment,
     ParsedExport,
     ParsedMessage,
+    checked_time,
 )
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -53,8 +54,9 @@ _NOTICES = (
     "disappearing messages",
 )
 
-#: The largest chat text read (a chat of 50,000 messages is a few MB).
-MAX_CHAT_BYTES = 256 * 1024 * 1024
+#: The largest chat text read. WhatsApp exports at most 100,000 messages (about
+#: 10 MB); a bigger "chat" is a trap to fill memory, so it is refused plainly.
+MAX_CHAT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -66,7 +68,11 @@ class _Raw:
     minute: int
     second: int
     date_text: str
-    rest: str
+    lines: list[str]  # the first line's text after the date, then continuation lines
+
+    @property
+    def rest(self) -> str:
+        return "\n".join(self.lines)
 
 
 def _clean(line: str) -> str:
@@ -88,14 +94,14 @@ def _raw(m: re.Match[str]) -> _Raw:
     year = int(m["y"])
     if year < 100:
         year += 2000
-    date_text = m.group(0).split(",")[0].lstrip("[")
+    date_text = m.string[m.start("a"):m.end("y")]  # (never split the whole line: it may be huge)
     return _Raw(int(m["a"]), int(m["b"]), year, hour, int(m["m"]), int(m["s"] or 0), date_text,
-                m["rest"])
+                [m["rest"]])
 
 
 def looks_like_whatsapp(text: str) -> bool:
     """True if one of the first few non-empty lines starts a WhatsApp message."""
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    lines = [ln for ln in text[:64 * 1024].splitlines()[:20] if ln.strip()]
     return any(_match(ln) for ln in lines[:5])
 
 
@@ -108,7 +114,7 @@ def _records(text: str) -> list[_Raw]:
         if m:
             records.append(_raw(m))
         elif records:
-            records[-1].rest += "\n" + line
+            records[-1].lines.append(line)  # a list: `str +=` here was quadratic
         elif line.strip(_MARKS + " \t"):
             raise ExportNotRecognised(
                 "This does not look like a WhatsApp chat export: its first line is not a "
@@ -171,11 +177,12 @@ def parse_text(
 
 def _when(r: _Raw, day_first: bool, tz: tzinfo | None) -> datetime:
     day, month = (r.a, r.b) if day_first else (r.b, r.a)
-    try:
+
+    def make() -> datetime:
         naive = datetime(r.year, month, day, r.hour, r.minute, r.second)
-    except ValueError as exc:
-        raise ExportDamaged(f"The chat has an impossible date: {r.date_text}.") from exc
-    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+
+    return checked_time(make, r.date_text)
 
 
 def _messages(
@@ -186,9 +193,11 @@ def _messages(
 ) -> Iterator[ParsedMessage]:
     for r in records:
         when = _when(r, day_first, tz)
-        m = _SENDER.match(r.rest)
+        rest = r.rest
+        r.lines = []  # the joined text is all that is kept from here on
+        m = _SENDER.match(rest)
         if m is None or _is_notice(m):
-            body = r.rest if m is None or _known_notice(m["name"]) else m["text"]
+            body = rest if m is None or _known_notice(m["name"]) else m["text"]
             yield ParsedMessage("", when, body.lstrip(_MARKS), details={"notice": "yes"})
             continue
         body = m["text"]
