@@ -155,3 +155,16 @@ def test_attached_picture_shows_and_zone_is_remembered(qtbot, window, vault, tmp
     window.close_dialogs()
     again = window.open_messages()
     assert again.zone_box.currentData() == "Europe/London"  # kept in the vault
+
+
+def test_hidden_characters_in_names_are_shown_as_markers() -> None:
+    from datetime import UTC, datetime
+
+    from safediary.core.messages import Message
+    from safediary.gui.messages.model import sender_text
+    from safediary.gui.messages.window import transcript
+
+    m = Message(1, 1, 1, "Dan\u202eleinad", datetime(2026, 11, 28, tzinfo=UTC), "hi", "message",
+                "in", (), ("photo\u202egpj.exe",), {}, (), "0" * 64)
+    assert "[U+202E" in sender_text(m) and "\u202e" not in sender_text(m)
+    assert "\u202e" not in transcript([m]) and "[U+202E" in transcript([m])

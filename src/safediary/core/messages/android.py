@@ -41,6 +41,32 @@ _CALL_TYPES = {
 _SKIPPED_PARTS = {"application/smil"}
 
 
+#: Largest single item (a tag with its attributes, e.g. one MMS picture in base64).
+#: Phones cap an MMS at a few MB; the XML parser holds (and, in expat before 2.6,
+#: rescans on every read) a whole item, so a 500 MB attribute would take hours.
+MAX_ITEM_BYTES = 48 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+class _Reader:
+    """The file in 1 MB reads (fewer rescans of a long item), refusing an over-long item."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._run = 0  # bytes since the last "<": at least the length of the current item
+
+    def read(self, _size: int = -1) -> bytes:
+        data = self._fh.read(_CHUNK)
+        last = data.rfind(b"<")
+        self._run = self._run + len(data) if last < 0 else len(data) - last - 1
+        if self._run > MAX_ITEM_BYTES:
+            raise ExportDamaged(
+                "One item in this backup is far larger than any text or picture a phone "
+                "sends (over 48 MB), so nothing was imported."
+            )
+        return data
+
+
 def root_tag(head: bytes) -> str | None:
     """``smses`` or ``calls`` if ``head`` (the file's first bytes) starts such a backup."""
     text = head.decode("utf-8", "replace")
@@ -161,7 +187,7 @@ def _stream(fh: IO[bytes], tz: tzinfo | None) -> Iterator[ParsedMessage]:
     depth = 0
     root: Element | None = None
     try:
-        for event, elem in safe_et.iterparse(fh, events=("start", "end")):
+        for event, elem in safe_et.iterparse(_Reader(fh), events=("start", "end")):
             if event == "start":
                 depth += 1
                 if root is None:

@@ -251,10 +251,10 @@ def _transcript(messages: list[Any], data: ReportData, st: Styles) -> Story:
     story: Story = [Spacer(1, 3), heading, intro]
     attached = ParagraphStyle("attached", st.muted, leftIndent=st.fact.leftIndent, spaceAfter=2)
     for m in messages:
-        who = m.sender or "(a notice from the app)"
+        who = visible_name(m.sender) if m.sender else "(a notice from the app)"
         line = f"<b>{markup(fmt_datetime(m.sent_at, home=data.generated_at))} · {markup(who)}</b>"
         if m.details.get("to"):
-            line += markup(f" to {m.details['to']}")
+            line += markup(f" to {visible_name(m.details['to'])}")
         if m.details.get("subject"):
             line += markup(f" — Subject: {m.details['subject']}")
         said = Paragraph(line, st.fact)

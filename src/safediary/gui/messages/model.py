@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from safediary.core.messages import Message
+from safediary.core.wording import visible_name
 
 COLUMNS = ("When", "From", "Message")
 _Index = QModelIndex | QPersistentModelIndex
@@ -17,7 +18,8 @@ def when_text(message: Message) -> str:
 
 
 def sender_text(message: Message) -> str:
-    return message.sender or "(notice from the app)"
+    """The sender, with hidden and reordering characters shown (a name is a stranger's text)."""
+    return visible_name(message.sender) if message.sender else "(notice from the app)"
 
 
 def first_line(message: Message) -> str:

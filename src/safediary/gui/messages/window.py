@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from safediary.core import Vault
 from safediary.core.messages import AmbiguousDateOrder, Conversation, Message
+from safediary.core.wording import visible_name
 from safediary.gui import widgets
 from safediary.gui.dialog import SafeDialog
 from safediary.gui.messages.model import MessageTableModel, sender_text, when_text
@@ -69,7 +70,7 @@ def transcript(messages: list[Message]) -> str:
     """The chosen messages as plain lines: when, who, the exact words."""
     lines = []
     for m in messages:
-        names = [n for n in m.attachment_names if n]
+        names = [visible_name(n) for n in m.attachment_names if n]
         extra = f" [attached: {', '.join(names)}]" if names else ""
         lines.append(f"[{when_text(m)}] {sender_text(m)}: {m.text}{extra}")
     return "\n".join(lines)
@@ -361,7 +362,8 @@ class MessagesWindow(SafeDialog):
         lines += ["", m.text]
         if m.attachment_names:
             kept = len(m.attachments)
-            lines += ["", f"Attached: {', '.join(m.attachment_names)} ({kept} kept as evidence)"]
+            names = ", ".join(visible_name(n) for n in m.attachment_names)
+            lines += ["", f"Attached: {names} ({kept} kept as evidence)"]
         if m.incidents:
             numbers = [str(self.vault.incidents.get(i).number) for i in m.incidents]
             lines.append(f"Linked to entry No. {', '.join(numbers)}")
