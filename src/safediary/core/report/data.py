@@ -515,8 +515,9 @@ def fmt_offset(value: datetime) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def fmt_when(incident: Incident, *, zone: bool = False) -> str:
-    """When it happened, with the end time and "approx." where they apply."""
+def fmt_when(incident: Incident, *, zone: bool = False, home: datetime | None = None) -> str:
+    """When it happened, with the end time and "approx." where they apply; the offset
+    always with ``zone``, or when it is not home's."""
     start = incident.occurred_at
     text = fmt_datetime(start, weekday=True)
     until = incident.occurred_until
@@ -526,7 +527,7 @@ def fmt_when(incident: Incident, *, zone: bool = False) -> str:
             text += f" to {until:%H:%M}"
         else:
             text += f" to {fmt_datetime(until, weekday=True)}"
-    if zone:
+    if zone or not same_zone(start, home):
         text += f" ({fmt_offset(start)})"
     return ("approx. " + text) if incident.approximate else text
 

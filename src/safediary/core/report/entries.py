@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -86,13 +87,14 @@ def entries_section(data: ReportData, st: Styles, width: float, tick: Tick) -> S
     return [*story, Lazy(lambda: batch(0))]
 
 
-def _entry_header(incident: Incident, st: Styles) -> Flowable:
+def _entry_header(incident: Incident, st: Styles, home: datetime | None = None) -> Flowable:
     title = f"Entry No. {incident.number}"
     if incident.private:
         title += " (marked private)"
     gap = "&nbsp;" * 6
     key = entry_key(incident.id)
-    header = Paragraph(f'<a name="{key}"/>{title}{gap}{markup(fmt_when(incident))}', st.entry_head)
+    when = markup(fmt_when(incident, home=home))
+    header = Paragraph(f'<a name="{key}"/>{title}{gap}{when}', st.entry_head)
     header.keepWithNext = 1
     header.page_key = key  # the summary prints its page
     header.outline = (
@@ -183,7 +185,7 @@ def _short_fields(incident: Incident, data: ReportData) -> list[tuple[str, str, 
 
 
 def _entry(incident: Incident, data: ReportData, st: Styles, width: float) -> Story:
-    story: Story = [_entry_header(incident, st), Spacer(1, 5)]
+    story: Story = [_entry_header(incident, st, data.generated_at), Spacer(1, 5)]
     later: list[tuple[str, str]] = []
     for label, text, is_markup in _short_fields(incident, data):
         # A label in the margin and the value beside it; paragraphs (not a table) so
