@@ -285,3 +285,13 @@ def test_xml_item_over_the_limit_is_refused(vault: Vault, tmp_path: Path) -> Non
             fh.write(b"A" * (1 << 20))
         fh.write(b"'/></parts></mms></smses>")
     assert "48 MB" in _refused(vault, path, ExportDamaged)
+
+
+def test_too_many_messages_are_refused_plainly(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safediary.core.messages import store
+
+    monkeypatch.setattr(store, "MAX_MESSAGES", 3)  # the real limit is 250,000
+    path = samples.write(tmp_path / "chat.txt", samples.ANDROID_UK)
+    assert "in parts" in _refused(vault, path, ExportDamaged)

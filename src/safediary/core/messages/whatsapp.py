@@ -191,7 +191,9 @@ def _messages(
     tz: tzinfo | None,
     media: Callable[[str], ParsedAttachment | None] | None,
 ) -> Iterator[ParsedMessage]:
-    for r in records:
+    records.reverse()
+    while records:
+        r = records.pop()  # each record is let go once read (a chat may hold 100,000)
         when = _when(r, day_first, tz)
         rest = r.rest
         r.lines = []  # the joined text is all that is kept from here on
