@@ -32,7 +32,13 @@ from safediary.core.diary.incidents import fts_query
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.messages.formats import open_export
-from safediary.core.messages.parsed import ExportDamaged, ParsedAttachment, ParsedMessage
+from safediary.core.messages.parsed import (
+    MAX_MESSAGES,
+    TOO_MANY,
+    ExportDamaged,
+    ParsedAttachment,
+    ParsedMessage,
+)
 from safediary.core.progress import CancelFn, ProgressFn
 from safediary.core.timeutil import from_text, now, to_text
 from safediary.core.wording import visible_name
@@ -112,17 +118,6 @@ class _Pending:
     staged: list[StagedEvidence | None]
 
 
-#: Most messages one import takes. Each is held in memory until the single commit
-#: (a million took 44 s and 1 GB) and the Messages view lists a conversation at once
-#: (100,000 take 0.5 s). WhatsApp exports at most 100,000; a bigger SMS backup can
-#: be made in parts (SMS Backup & Restore backs up a chosen date range).
-MAX_MESSAGES = 250_000
-_TOO_MANY = (
-    f"This export holds more than {MAX_MESSAGES:,} messages, more than SafeDiary can take "
-    "in one import; nothing was imported. Make the backup in parts (a year at a time)."
-)
-
-
 def _identity(path: Path) -> tuple[int, int, int, int] | None:
     try:
         st = os.stat(path)
@@ -198,7 +193,7 @@ class Messages:
                     if stop():
                         raise ImportCancelled("The import was stopped; nothing was kept.")
                     if len(pending) >= MAX_MESSAGES:
-                        raise ExportDamaged(_TOO_MANY)
+                        raise ExportDamaged(TOO_MANY)
                     files: list[StagedEvidence | None] = []
                     for att in parsed.attachments:
                         if att.open is None:

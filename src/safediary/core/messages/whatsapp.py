@@ -19,6 +19,8 @@ from datetime import datetime, tzinfo
 from typing import IO
 
 from safediary.core.messages.parsed import (
+    MAX_MESSAGES,
+    TOO_MANY,
     AmbiguousDateOrder,
     ExportDamaged,
     ExportNotRecognised,
@@ -112,6 +114,8 @@ def _records(text: str) -> list[_Raw]:
         line = line.rstrip("\r")
         m = _match(line)
         if m:
+            if len(records) >= MAX_MESSAGES:
+                raise ExportDamaged(TOO_MANY)
             records.append(_raw(m))
         elif records:
             records[-1].lines.append(line)  # a list: `str +=` here was quadratic
