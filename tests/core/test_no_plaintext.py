@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 import time
@@ -23,7 +24,9 @@ def files_containing(roots: list[Path], marker: str, since: float = 0.0) -> list
     needles = _encodings(marker)
     hits = []
     for root in roots:
-        for path in root.rglob("*"):
+        # os.walk, not rglob: other programs' temp folders may vanish during the scan
+        paths = (Path(d) / n for d, _dirs, names in os.walk(root) for n in names)
+        for path in paths:
             try:
                 if not path.is_file() or path.is_symlink():
                     continue
