@@ -103,6 +103,8 @@ class AppController(QObject):
         window.show()
         if old is not None:
             old.close()
+        window.raise_()
+        window.activateWindow()
         return window
 
     def on_opened(self, vault: Vault) -> None:
@@ -134,6 +136,10 @@ class AppController(QObject):
         if self.start_window is not None:
             start, self.start_window = self.start_window, None
             start.close()
+        # the keyboard goes to the diary at once (Shift×3 and typing work without a click),
+        # not to whatever the window manager picks when the unlock window closes
+        window.raise_()
+        window.activateWindow()
         self._preferences_changed()
 
     def _after_recovery(self, vault: Vault) -> None:

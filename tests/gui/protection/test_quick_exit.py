@@ -177,6 +177,18 @@ def test_shift_with_another_key_does_not_count(
     assert field.text().lower() == "aaa"  # the keys still reached the field
 
 
+def test_enter_that_closed_a_window_does_not_block_shift_after_another_activates(
+    quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
+) -> None:
+    field = window.field  # type: ignore[attr-defined]
+    # Enter unlocks the diary on its press; its release goes to the window that closed
+    QTest.keyPress(field, Qt.Key.Key_Return)
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # the diary opens
+    for _ in range(3):  # at once, within the moment a held key would still count
+        shift(field)
+    assert recorder.statuses == [0]
+
+
 def test_shift_click_does_not_count(
     quick: QuickExit, recorder: ExitRecorder, window: QMainWindow
 ) -> None:

@@ -211,6 +211,11 @@ class QuickExit(QObject):
         if kind == QEvent.Type.ApplicationDeactivate:
             self._shift_down = False  # the release may happen in another program
             self._others_down.clear()
+        elif kind == QEvent.Type.WindowActivate:
+            # A key that closed a window on its press (Enter unlocking the diary) has its
+            # release sent to a window that is gone: forget it when another one takes the
+            # keyboard, or Shift×3 would not count for a moment after unlocking.
+            self._others_down.clear()
         elif kind in _POINTER_EVENTS and self._shift_down:
             # Shift held for a Shift+click (choosing several messages or rows) is not a
             # quick-exit press: three such clicks must not close the app.
