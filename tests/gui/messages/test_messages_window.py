@@ -41,7 +41,7 @@ def test_import_pick_and_make_an_entry(qtbot, window, vault, tmp_path):
     messages.zone_box.setCurrentIndex(messages.zone_box.findData("Europe/London"))
     _import(qtbot, messages, samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
     assert messages.conversation_list.count() == 1
-    assert messages.model.rowCount() == 7
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 7)
     assert "Imported 7" in messages.selection_label.text()
     messages.select_rows([1, 2])
     assert messages.make_entry_button.isEnabled()
@@ -90,6 +90,7 @@ def test_ambiguous_dates_ask_which_way(qtbot, window, vault, tmp_path, monkeypat
     messages.import_path(path)
     qtbot.waitUntil(lambda: messages.conversation_list.count() == 1, timeout=20_000)
     assert asked and "could be read two ways" in asked[0]
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 2)
     first = messages.model.message(0)
     assert (first.sent_at.month, first.sent_at.day) == (1, 2)
 
@@ -105,10 +106,21 @@ def test_unknown_file_is_explained(qtbot, window, vault, tmp_path, monkeypatch):
     assert vault.messages.conversations() == []
 
 
+def test_a_list_arriving_after_lock_is_dropped(qtbot, window, vault, tmp_path):
+    vault.messages.import_export(samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
+    messages = window.open_messages()
+    messages.show_conversation()  # a read is under way …
+    window.close_dialogs()  # … when the diary locks
+    with qtbot.waitSignal(messages.loading.signals.done, timeout=10_000):
+        pass
+    qtbot.wait(50)
+    assert messages.model.rowCount() == 0
+
+
 def test_lock_forgets_every_message(qtbot, window, vault, tmp_path):
     messages = window.open_messages()
     _import(qtbot, messages, samples.write(tmp_path / "chat.txt", samples.ANDROID_UK))
-    assert messages.model.rowCount() == 7
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 7)
     window.close_dialogs()
     assert messages.model.rowCount() == 0 and messages.detail.toPlainText() == ""
 
@@ -149,6 +161,7 @@ def test_attached_picture_shows_and_zone_is_remembered(qtbot, window, vault, tmp
     messages = window.open_messages()
     messages.zone_box.setCurrentIndex(messages.zone_box.findData("Europe/London"))
     _import(qtbot, messages, path)
+    qtbot.waitUntil(lambda: messages.model.rowCount() == 1)
     messages.table.setCurrentIndex(messages.model.index(0, 0))
     assert messages.thumbs.isVisibleTo(messages)
     assert messages.thumbs.findChildren(QLabel)

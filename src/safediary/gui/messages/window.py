@@ -117,10 +117,14 @@ class MessagesWindow(SafeDialog):
     """``MessagesWindow(vault, main_window)``; non-modal, closed when the diary locks."""
 
     changed = Signal()
+    #: the message list has been filled in (it is read off the window's thread)
+    listed = Signal()
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vault = vault
+        self._generation = 0
+        self.loading: Task | None = None
         self.main = parent
         self.task: Task | None = None
         self.setObjectName("messagesWindow")
@@ -306,25 +310,52 @@ class MessagesWindow(SafeDialog):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def show_conversation(self) -> None:
+        """List the chosen conversation (or what matches the search) off the window's thread.
+
+        A chat of 250,000 messages takes about a second to read; the window stays
+        responsive meanwhile, and a result that arrives after the diary locked, or after
+        another conversation was chosen, is dropped.
+        """
+        self._generation += 1
+        generation = self._generation
         conv_id = self.current_conversation_id()
+        self.model.clear()
+        self.detail.clear()
+        self._show_thumbnails(())
+        self._selection_changed()
         if conv_id is None or self.vault.is_locked:
-            self.model.clear()
-            self.detail.clear()
             return
         words = self.search_field.text().strip()
-        if words:
-            messages = self.vault.messages.search(words, conversation_id=conv_id)
-        else:
-            messages = self.vault.messages.list(conv_id)
-        self.model.set_messages(messages)
-        self.detail.clear()
-        self._selection_changed()
+        store = self.vault.messages
+
+        def load() -> list[Message]:
+            if words:
+                return store.search(words, conversation_id=conv_id)
+            return store.list(conv_id)
+
+        self.loading = runner().run(
+            load,
+            on_done=lambda found: self._listed(generation, words, found),
+            on_error=lambda exc: self._list_failed(generation, exc),
+        )
+
+    def _listed(self, generation: int, words: str, messages: list[Message]) -> None:
+        if generation != self._generation or self.vault.is_locked:
+            return  # stale (another choice since) or the diary locked: keep nothing
+        self.model.set_messages(messages)  # the selection is now empty: no button acts
+        self.make_entry_button.setEnabled(False)
+        self.link_button.setEnabled(False)
         if words and not messages:
             elsewhere = self.vault.messages.search_count(words)
             hint = f"No messages here match “{words}”."
             if elsewhere:
                 hint += f" {elsewhere} in other conversations: choose one on the left."
             self.selection_label.setText(hint)
+        self.listed.emit()
+
+    def _list_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation and not self.vault.is_locked:
+            self.selection_label.setText(widgets.error_text(exc))
 
     def _show_thumbnails(self, evidence_ids: tuple[int, ...]) -> None:
         """Small pictures of the attached images (SafeDiary's own thumbnails, made at import)."""
@@ -527,6 +558,7 @@ class MessagesWindow(SafeDialog):
         """Close at once (the diary is locking): stop an import and forget every message."""
         if self.task is not None:
             self.task.cancel()
+        self._generation += 1  # a list still being read is dropped when it arrives
         self.model.clear()
         self.detail.clear()
         self._show_thumbnails(())
