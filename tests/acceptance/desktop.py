@@ -206,6 +206,16 @@ class Desktop:
         self.display = f":{number}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
         env.update(DISPLAY=self.display, XDG_RUNTIME_DIR=str(runtime), QT_QPA_PLATFORM="xcb")
+        # openbox, dconf and the app write caches and settings under HOME: keep them here
+        home = self.workdir / "home"
+        for sub in ("", ".config", ".cache", ".local/share"):
+            (home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+        env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_CACHE_HOME=str(home / ".cache"),
+            XDG_DATA_HOME=str(home / ".local/share"),
+        )
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         dbus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
