@@ -5,19 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from safediary.gui.main_window import MainWindow
 from safediary.gui.messages import capture
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, vault):
-    win = MainWindow(vault)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_dialogs()
 
 
 def test_capture_keeps_a_png_linked_to_the_entry_and_hides_us_meanwhile(

@@ -10,20 +10,10 @@ from PySide6.QtWidgets import QLabel
 
 from safediary.gui import widgets
 from safediary.gui.diary.editor import IncidentEditor
-from safediary.gui.main_window import MainWindow
 from safediary.gui.messages.window import MessagesWindow
 from tests.core.messages import samples
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, vault):
-    win = MainWindow(vault)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_dialogs()
 
 
 def _import(qtbot, messages: MessagesWindow, path) -> None:
