@@ -185,7 +185,8 @@ def chain_hash(prev_hash: str, record: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + _dumps(record).encode("ascii")).hexdigest()
 
 
-def _fts_text(text: str) -> str:
+def fts_text(text: str) -> str:
+    """Text as FTS5 can index it (a lone surrogate becomes U+FFFD; the stored copy stays exact)."""
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
@@ -350,9 +351,9 @@ class Incidents:
             " witnesses, people, other) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 incident_id,
-                *(_fts_text(full[c]) for c in _FTS_COLUMNS),
-                _fts_text(" ".join(names)),
-                _fts_text(other),
+                *(fts_text(full[c]) for c in _FTS_COLUMNS),
+                fts_text(" ".join(names)),
+                fts_text(other),
             ),
         )
 

@@ -16,7 +16,6 @@ word-prefix search as the diary.
 from __future__ import annotations
 
 import builtins
-import hashlib
 import json
 import os
 import zipfile
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safediary.core import ledger
-from safediary.core.diary.incidents import fts_query
+from safediary.core.diary.incidents import GENESIS, chain_hash, fts_query, fts_text
 from safediary.core.errors import InvalidInput, NotFound, VaultLocked
 from safediary.core.evidence.evidence import EvidenceStore, ImportCancelled, StagedEvidence
 from safediary.core.messages.formats import open_export
@@ -45,9 +44,6 @@ from safediary.core.wording import visible_name
 
 if TYPE_CHECKING:
     from safediary.core.vault.db import Database, _Tx
-
-
-_GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -93,11 +89,6 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
 
 
-def message_hash(prev: str, record: dict[str, Any]) -> str:
-    """The chained hash of one message record."""
-    return hashlib.sha256(prev.encode("ascii") + _dumps(record).encode("ascii")).hexdigest()
-
-
 def _record(m: ParsedMessage, position: int, names: list[str], sha: list[str]) -> dict[str, Any]:
     return {
         "position": position,
@@ -134,10 +125,6 @@ def _unchanged(path: Path, before: tuple[int, int, int, int] | None) -> None:
             "copy might not match the messages; nothing was imported. Try again when the "
             "file is complete."
         )
-
-
-def _fts_words(text: str) -> str:
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 class Messages:
@@ -278,7 +265,7 @@ class Messages:
                 ),
             )
             conv_id = int(cur.lastrowid)
-            prev = _GENESIS
+            prev = GENESIS
             recorded: dict[int, int] = {}  # staged blob (by identity) -> its evidence id
             for position, item in enumerate(pending, start=1):
                 prev = self._insert(tx, conv_id, position, item, prev, recorded)
@@ -299,7 +286,7 @@ class Messages:
         m = item.parsed
         names = [a.name for a in m.attachments]
         sha = [s.info.sha256 if s is not None else "" for s in item.staged]
-        digest = message_hash(prev, _record(m, position, names, sha))
+        digest = chain_hash(prev, _record(m, position, names, sha))
         cur = tx.execute(
             "INSERT INTO messages (conversation_id, position, sent_utc, sent_at, sender, kind,"
             " direction, text, attachments, details, prev_hash, hash)"
@@ -325,7 +312,7 @@ class Messages:
         subject = m.details.get("subject", "")
         tx.execute(
             "INSERT INTO message_fts (rowid, sender, text) VALUES (?, ?, ?)",
-            (message_id, _fts_words(m.sender), _fts_words(f"{subject}\n{m.text}".strip())),
+            (message_id, fts_text(m.sender), fts_text(f"{subject}\n{m.text}".strip())),
         )
         return digest
 
@@ -491,7 +478,7 @@ class Messages:
                 " WHERE m.conversation_id = ? ORDER BY m.position",
                 (conv.id,),
             )
-            prev = _GENESIS
+            prev = GENESIS
             broken = False
             hashes: dict[int, builtins.list[str]] = {}
             for message_id, sha in self._db.query(
@@ -508,7 +495,7 @@ class Messages:
                     "kind": row[5], "direction": row[6], "attachments": json.loads(row[7]),
                     "attachment_sha256": hashes.get(row[0], []), "details": json.loads(row[8]),
                 }
-                if row[9] != prev or message_hash(prev, record) != row[10]:
+                if row[9] != prev or chain_hash(prev, record) != row[10]:
                     broken = True
                     break
                 prev = row[10]
